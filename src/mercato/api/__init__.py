@@ -1,0 +1,2 @@
+"""The v1 HTTP API: thin routes that turn requests into use cases and errors into Stripe-style
+error objects."""

@@ -1,0 +1,27 @@
+"""The ASGI application: ``create_app(settings)``."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from mercato import __version__
+from mercato.api import errors, health
+from mercato.database.engine import engine_for
+from mercato.settings import Settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The v1 API for the parties named in ``settings``."""
+    settings = settings or Settings()
+    app = FastAPI(
+        title="Mercato API",
+        version=__version__,
+        openapi_url="/v1/openapi.json",
+        docs_url=None,
+        redoc_url="/docs",
+    )
+    app.state.settings = settings
+    app.state.engines = {party: engine_for(settings, party) for party in settings.parties()}
+    errors.install(app)
+    app.include_router(health.router)
+    return app

@@ -1,0 +1,1 @@
+"""How each party's database is reached: engines, column types, units of work, migrations."""

@@ -1,0 +1,48 @@
+"""Settings, read once from the environment (prefix ``MERCATO_``) and from the command line.
+
+Every party (the platform, and later the issuing bank and the commercial bank) keeps its own
+database. In the embedded default each is an SQLite file under the data directory; in
+production each URL points at PostgreSQL (``postgresql+psycopg://...``).
+"""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Party(enum.StrEnum):
+    """A party of the brief that keeps books of its own, in a database of its own."""
+
+    PLATFORM = "platform"
+
+
+class Settings(BaseSettings):
+    """Mercato's configuration. Field ``x`` is read from ``MERCATO_X``."""
+
+    model_config = SettingsConfigDict(env_prefix="MERCATO_", extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path("var"), description="Where the embedded databases, keys and files live."
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="The platform's database; default: an SQLite file in the data directory.",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["console", "json"] = "console"
+
+    def database_url_for(self, party: Party) -> str:
+        """The SQLAlchemy URL of a party's database."""
+        configured = {Party.PLATFORM: self.database_url}[party]
+        if configured:
+            return configured
+        return f"sqlite:///{(self.data_dir / f'{party.value}.sqlite3').resolve()}"
+
+    def parties(self) -> tuple[Party, ...]:
+        """The parties whose databases this installation runs."""
+        return tuple(Party)
