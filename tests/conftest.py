@@ -1,0 +1,118 @@
+"""Fixtures every layer of tests shares: the databases Mercato runs on.
+
+PostgreSQL tests create and drop a database of their own on 127.0.0.1:5432. Where no server
+answers they are skipped, loudly; with MERCATO_REQUIRE_POSTGRES=1 (as CI sets) they fail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from sqlalchemy.engine import Engine
+
+from mercato.clock import ManualClock
+from mercato.database import migrate
+from mercato.database.engine import create_engine
+from mercato.ledger import Ledger, verify
+from mercato.settings import Party
+
+POSTGRES_ADMIN = os.environ.get("MERCATO_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+REQUIRE_POSTGRES = os.environ.get("MERCATO_REQUIRE_POSTGRES") == "1"
+_skipped_postgres: list[str] = []
+
+
+def _postgres_unavailable() -> str | None:
+    try:
+        with psycopg.connect(POSTGRES_ADMIN, connect_timeout=3):
+            return None
+    except psycopg.OperationalError as error:
+        return str(error).strip().splitlines()[0]
+
+
+class PostgresDatabase:
+    """A database of the test's own on the local server, dropped afterwards."""
+
+    def __init__(self) -> None:
+        self.name = f"mercato_test_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{self.name}"')
+        base = POSTGRES_ADMIN.rsplit("/", 1)[0]
+        self.url = f"{base.replace('postgresql://', 'postgresql+psycopg://', 1)}/{self.name}"
+
+    def drop(self) -> None:
+        with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+def postgres_database() -> PostgresDatabase:
+    """A fresh PostgreSQL database, or a skip (a failure when PostgreSQL is required)."""
+    problem = _postgres_unavailable()
+    if problem is not None:
+        reason = f"PostgreSQL at {POSTGRES_ADMIN} does not answer ({problem})"
+        if REQUIRE_POSTGRES:
+            pytest.fail(f"{reason}, and MERCATO_REQUIRE_POSTGRES=1 requires it")
+        _skipped_postgres.append(reason)
+        pytest.skip(f"SKIPPED FOR LACK OF POSTGRESQL: {reason}")
+    return PostgresDatabase()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    database = postgres_database()
+    try:
+        yield database.url
+    finally:
+        database.drop()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Each test that takes this runs twice: on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'platform.sqlite3'}"
+        return
+    database = postgres_database()
+    try:
+        yield database.url
+    finally:
+        database.drop()
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """A migrated platform database."""
+    engine = create_engine(database_url)
+    migrate.upgrade(engine, Party.PLATFORM)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC))
+
+
+@pytest.fixture
+def ledger(request: pytest.FixtureRequest, engine: Engine, clock: ManualClock) -> Iterator[Ledger]:
+    """The platform's ledger; after the test, ``verify`` must find the books balanced
+    (unless the test tampers with them on purpose: ``@pytest.mark.books_tampered``)."""
+    yield Ledger(engine, clock)
+    if request.node.get_closest_marker("books_tampered") is None:
+        with engine.connect() as connection:
+            report = verify(connection, "platform")
+        assert report.findings == [], "the books do not balance after this scenario"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _skipped_postgres:
+        terminalreporter.section("POSTGRESQL TESTS SKIPPED", sep="!", red=True, bold=True)
+        terminalreporter.line(
+            f"{len(_skipped_postgres)} tests did not run on PostgreSQL: {_skipped_postgres[0]}.\n"
+            "Start PostgreSQL at 127.0.0.1:5432, or set MERCATO_REQUIRE_POSTGRES=1 to fail instead.",
+            red=True,
+        )
