@@ -21,7 +21,9 @@ from mercato.database.engine import create_engine
 from mercato.ledger import Ledger, verify
 from mercato.settings import Party
 
-POSTGRES_ADMIN = os.environ.get("MERCATO_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+POSTGRES_ADMIN = os.environ.get(
+    "MERCATO_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
 REQUIRE_POSTGRES = os.environ.get("MERCATO_REQUIRE_POSTGRES") == "1"
 _skipped_postgres: list[str] = []
 
@@ -71,7 +73,9 @@ def postgres_url() -> Iterator[str]:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """Each test that takes this runs twice: on SQLite and on PostgreSQL."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'platform.sqlite3'}"
@@ -113,6 +117,6 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.section("POSTGRESQL TESTS SKIPPED", sep="!", red=True, bold=True)
         terminalreporter.line(
             f"{len(_skipped_postgres)} tests did not run on PostgreSQL: {_skipped_postgres[0]}.\n"
-            "Start PostgreSQL at 127.0.0.1:5432, or set MERCATO_REQUIRE_POSTGRES=1 to fail instead.",
+            "Start PostgreSQL at 127.0.0.1:5432 (or set MERCATO_REQUIRE_POSTGRES=1 to fail).",
             red=True,
         )

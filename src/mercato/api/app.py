@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from mercato import __version__
@@ -13,7 +16,16 @@ from mercato.settings import Settings
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The v1 API for the parties named in ``settings``."""
     settings = settings or Settings()
+    engines = {party: engine_for(settings, party) for party in settings.parties()}
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        for engine in engines.values():
+            engine.dispose()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Mercato API",
         version=__version__,
         openapi_url="/v1/openapi.json",
@@ -21,7 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url="/docs",
     )
     app.state.settings = settings
-    app.state.engines = {party: engine_for(settings, party) for party in settings.parties()}
+    app.state.engines = engines
     errors.install(app)
     app.include_router(health.router)
     return app

@@ -1,6 +1,6 @@
 """Errors as the v1 API shows them: Stripe's error object, never a stack trace.
 
-    {"error": {"type": "invalid_request_error", "code": "...", "message": "...", "param": "..."}}
+{"error": {"type": "invalid_request_error", "code": "...", "message": "...", "param": "..."}}
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import socket
 from pathlib import Path
+from typing import Any
 
 import typer
 import uvicorn
@@ -40,7 +41,7 @@ def demo(
     _refuse_taken_port(host, port)
     certificates = ensure_certificates(settings.data_dir / "tls")
     api_base = f"https://localhost:{port}"
-    served = {
+    served: dict[str, Any] = {
         "version": __version__,
         "api_base": api_base,
         "health_url": f"{api_base}/v1/health",

@@ -27,21 +27,26 @@ def verify_command(
     Exits 1 and names each discrepancy, with the party it belongs to, if anything is off.
     """
     settings = settings_of(ctx)
-    summary = Table("party", "accounts", "transactions", "postings", "open holds", "volume", "result")
+    summary = Table(
+        "party", "accounts", "transactions", "postings", "open holds", "volume", "result"
+    )
     found = 0
     with reported():
         for name in party or settings.parties():
             engine = engine_for(settings, name)
             missing = migrate.pending(engine, name)
             if missing:
-                errors.print(f"[red]{name.value}[/]: database not migrated (run mercato db upgrade)")
+                errors.print(
+                    f"[red]{name.value}[/]: database not migrated (run mercato db upgrade)"
+                )
                 found += 1
                 continue
             with engine.connect() as connection:
                 report = verify(connection, name.value)
             engine.dispose()
             volume = ", ".join(
-                Money.of_minor(total, code).format() for code, total in sorted(report.volume.items())
+                Money.of_minor(total, code).format()
+                for code, total in sorted(report.volume.items())
             )
             summary.add_row(
                 name.value,
@@ -50,10 +55,14 @@ def verify_command(
                 str(report.postings),
                 str(report.open_holds),
                 volume or "-",
-                "[green]balanced[/]" if report.balanced else f"[red]{len(report.findings)} findings[/]",
+                "[green]balanced[/]"
+                if report.balanced
+                else f"[red]{len(report.findings)} findings[/]",
             )
             for finding in report.findings:
-                errors.print(f"[red]{name.value}[/] {finding.check}: {finding.detail}", highlight=False)
+                errors.print(
+                    f"[red]{name.value}[/] {finding.check}: {finding.detail}", highlight=False
+                )
             found += len(report.findings)
     console.print(summary)
     if found:

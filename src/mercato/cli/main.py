@@ -13,7 +13,7 @@ from mercato.settings import Settings
 
 app = typer.Typer(
     name="mercato",
-    help="Mercato: shop, payment gateway, processor, simulated banks and settlement, in one program.",
+    help="Mercato: shop, gateway, processor, simulated banks and settlement, in one program.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # locals could hold card data
 )

@@ -34,7 +34,9 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engin
             max_overflow=pool_size,
             pool_pre_ping=True,
         )
-    raise ValueError(f"unsupported database: {parsed.get_backend_name()} (use sqlite or postgresql)")
+    raise ValueError(
+        f"unsupported database: {parsed.get_backend_name()} (use sqlite or postgresql)"
+    )
 
 
 def _sqlite_engine(url: str, *, echo: bool) -> Engine:

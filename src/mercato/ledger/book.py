@@ -40,7 +40,6 @@ from mercato.database.engine import WRITE
 from mercato.ids import uuid7
 from mercato.ledger import queries
 from mercato.ledger.domain import (
-    AccountKind,
     AccountSpec,
     Balance,
     Counters,
@@ -79,7 +78,8 @@ from mercato.ledger.errors import (
 )
 from mercato.ledger.rows import Account, account_from_row, chunks, counters_from_row
 from mercato.ledger.tables import accounts, postings, transactions
-from mercato.money import Currency, Money
+from mercato.money import Money
+
 
 class Ledger:
     """One party's ledger: where its books are, what time it is, and the accounts it knows."""
@@ -174,8 +174,9 @@ class Book:
 
     def open_account(self, spec: AccountSpec) -> AccountSpec:
         """Open an account; opening the same definition again returns it unchanged."""
+        account = Account(uuid7(), spec)
         row = {
-            "id": uuid7(),
+            "id": account.id,
             "code": spec.code,
             "name": spec.name,
             "owner": spec.owner,
@@ -188,7 +189,7 @@ class Book:
         }
         statement = self._insert(accounts).on_conflict_do_nothing(index_elements=["code"])
         if self.connection.execute(statement, row).rowcount == 1:
-            self.ledger.remember(Account(row["id"], spec))
+            self.ledger.remember(account)
             return spec
         existing = self.account(spec.code)
         if existing != spec:
@@ -213,9 +214,9 @@ class Book:
             )
             .values(closed_at=self.ledger.clock.now(), version=c.version + 1)
         )
-        row = self.connection.execute(
-            sa.select(accounts).where(c.id == account.id)
-        ).mappings().one()
+        row = (
+            self.connection.execute(sa.select(accounts).where(c.id == account.id)).mappings().one()
+        )
         if row["closed_at"] is None:
             balance = Balance(account.spec, counters_from_row(row), row["version"])
             raise AccountNotEmpty(
@@ -300,7 +301,9 @@ class Book:
         except LedgerError as error:
             self._refuse(index, error)
 
-    def _replay_resolutions(self, requests: Sequence[Request], results: dict[int, Transaction]) -> None:
+    def _replay_resolutions(
+        self, requests: Sequence[Request], results: dict[int, Transaction]
+    ) -> None:
         """Find retries of hold resolutions and reversals before judging their targets,
         which their first attempt has changed."""
         keys = {
@@ -535,7 +538,10 @@ class Book:
     def _mirror(self, original: Transaction, *, sign: int) -> list[tuple[Account, int]]:
         by_code = self._accounts_by_code(sorted({p.account for p in original.postings}))
         return [
-            (by_code[p.account], sign * (p.amount.minor if p.side is Side.DEBIT else -p.amount.minor))
+            (
+                by_code[p.account],
+                sign * (p.amount.minor if p.side is Side.DEBIT else -p.amount.minor),
+            )
             for p in original.postings
         ]
 
@@ -550,17 +556,19 @@ class Book:
         if amount.currency != currency:
             self._refuse(index, CurrencyMismatch(f"hold {held.id} is in {currency.code}"))
         if amount.minor <= 0:
-            self._refuse(index, NonPositiveAmount(f"amount to post must be above zero, not {amount}"))
-        if len(whole) != 2:
             self._refuse(
-                index, InvalidTransaction("only a two-posting hold can be posted in part")
+                index, NonPositiveAmount(f"amount to post must be above zero, not {amount}")
             )
+        if len(whole) != 2:
+            self._refuse(index, InvalidTransaction("only a two-posting hold can be posted in part"))
         held_amount = held.postings[0].amount
         if amount.minor > held_amount.minor:
             self._refuse(
                 index, HoldExceeded(f"cannot post {amount}: hold {held.id} is for {held_amount}")
             )
-        return [(account, amount.minor if signed > 0 else -amount.minor) for account, signed in whole]
+        return [
+            (account, amount.minor if signed > 0 else -amount.minor) for account, signed in whole
+        ]
 
     def _insert_transactions(
         self, requests: Sequence[Request], drafts: list[_Draft], results: dict[int, Transaction]
@@ -622,7 +630,10 @@ class Book:
                 spec = self._account_by_id(account_id).spec
                 if account_id in closed:
                     self._refuse(draft.index, AccountClosed(f"account {spec.code} is closed"))
-                self._guard(draft.index, lambda s=spec, a=account_id, ch=change: check_limits(s, current[a], ch))
+                self._guard(
+                    draft.index,
+                    lambda s=spec, a=account_id, ch=change: check_limits(s, current[a], ch),
+                )
                 current[account_id].add(change)
                 touched[account_id] += 1
         self.connection.execute(
@@ -672,9 +683,11 @@ class Book:
     def _account_by_id(self, account_id: uuid.UUID) -> Account:
         account = self.ledger.known_id(account_id)
         if account is None:
-            row = self.connection.execute(
-                sa.select(accounts).where(accounts.c.id == account_id)
-            ).mappings().one()
+            row = (
+                self.connection.execute(sa.select(accounts).where(accounts.c.id == account_id))
+                .mappings()
+                .one()
+            )
             account = self.ledger.remember(account_from_row(row))
         return account
 

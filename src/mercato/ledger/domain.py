@@ -122,7 +122,9 @@ class NewTransaction:
     def validate(self) -> None:
         """Refuse a transaction that could never be right, whatever the accounts hold."""
         if len(self.postings) < 2:
-            raise TooFewPostings(f"a transaction needs two or more postings, not {len(self.postings)}")
+            raise TooFewPostings(
+                f"a transaction needs two or more postings, not {len(self.postings)}"
+            )
         totals: dict[str, int] = defaultdict(int)
         for posting in self.postings:
             if posting.amount.minor <= 0:
@@ -132,7 +134,9 @@ class NewTransaction:
             totals[posting.amount.currency.code] += posting.signed_minor
         unbalanced = {code: total for code, total in totals.items() if total != 0}
         if unbalanced:
-            detail = ", ".join(f"{code} off by {total:+d} minor units" for code, total in unbalanced.items())
+            detail = ", ".join(
+                f"{code} off by {total:+d} minor units" for code, total in unbalanced.items()
+            )
             raise UnbalancedTransaction(f"debits and credits differ: {detail}")
         if self.expires_at is not None and not self.pending:
             raise UnbalancedTransaction("only a pending transaction (a hold) can expire")
@@ -395,7 +399,7 @@ class Balance:
 
     @property
     def available(self) -> Money:
-        """Posted, less the holds that take money out (holds that bring money in don't count yet)."""
+        """Posted, less the holds taking money out (holds bringing money in don't count yet)."""
         c = self.counters
         if self.account.normal_side is Side.DEBIT:
             return self._normal(c.debits_posted, c.credits_posted + c.credits_pending)

@@ -43,9 +43,11 @@ def _normal(account: AccountSpec, debits_minus_credits: int) -> Money:
 
 def balance(book: Book, account: Account) -> Balance:
     """The account's counters as they stand, with their version."""
-    row = book.connection.execute(
-        sa.select(accounts).where(accounts.c.id == account.id)
-    ).mappings().one()
+    row = (
+        book.connection.execute(sa.select(accounts).where(accounts.c.id == account.id))
+        .mappings()
+        .one()
+    )
     return Balance(account.spec, counters_from_row(row), row["version"])
 
 
@@ -133,16 +135,14 @@ def accounts_of(book: Book, owner: str | None) -> list[AccountSpec]:
 
 
 def resolutions(book: Book, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, tuple[uuid.UUID, str]]:
-    """For each of ``ids`` already resolved or reversed: the transaction that did it, and its type."""
+    """For each of ``ids`` already resolved or reversed: the transaction that did so, its type."""
     found: dict[uuid.UUID, tuple[uuid.UUID, str]] = {}
     if not ids:
         return found
     t = transactions.c
     for chunk in chunks(list(ids)):
         for column in (t.pending_id, t.reverses_id):
-            rows = book.connection.execute(
-                sa.select(column, t.id, t.type).where(column.in_(chunk))
-            )
+            rows = book.connection.execute(sa.select(column, t.id, t.type).where(column.in_(chunk)))
             for target, resolver, kind in rows:
                 found[target] = (resolver, kind)
     return found

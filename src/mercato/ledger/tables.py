@@ -35,7 +35,8 @@ accounts = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("closed_at", UTCDateTime, nullable=True),
     sa.CheckConstraint(
-        "debits_pending >= 0 AND credits_pending >= 0 AND debits_posted >= 0 AND credits_posted >= 0",
+        "debits_pending >= 0 AND credits_pending >= 0"
+        " AND debits_posted >= 0 AND credits_posted >= 0",
         name="ledger_accounts_counters_not_negative",
     ),
 )
@@ -73,9 +74,7 @@ sa.Index(
 postings = sa.Table(
     "ledger_postings",
     metadata,
-    sa.Column(
-        "transaction_id", sa.Uuid, sa.ForeignKey("ledger_transactions.id"), primary_key=True
-    ),
+    sa.Column("transaction_id", sa.Uuid, sa.ForeignKey("ledger_transactions.id"), primary_key=True),
     sa.Column("position", sa.SmallInteger, primary_key=True),
     sa.Column("account_id", sa.Uuid, sa.ForeignKey("ledger_accounts.id"), nullable=False),
     sa.Column("currency", sa.String(3), nullable=False),
@@ -87,6 +86,4 @@ postings = sa.Table(
     sa.CheckConstraint("amount <> 0", name="ledger_postings_amount_not_zero"),
 )
 
-sa.Index(
-    "ledger_postings_by_account", postings.c.account_id, postings.c.occurred_at
-)
+sa.Index("ledger_postings_by_account", postings.c.account_id, postings.c.occurred_at)

@@ -111,19 +111,23 @@ def verify(connection: Connection, party: str) -> Report:
     _check_reversals(connection, report)
 
     # 8. No limited account is beyond its limit.
-    for code, dp, cp, dq, cq, d_limit, c_limit in run(
+    for code, dp, cp, dq, cq in run(
         sa.select(
             a.code,
             a.debits_pending,
             a.credits_pending,
             a.debits_posted,
             a.credits_posted,
-            a.debits_must_not_exceed_credits,
-            a.credits_must_not_exceed_debits,
         ).where(
             sa.or_(
-                sa.and_(a.debits_must_not_exceed_credits, a.debits_pending + a.debits_posted > a.credits_posted),
-                sa.and_(a.credits_must_not_exceed_debits, a.credits_pending + a.credits_posted > a.debits_posted),
+                sa.and_(
+                    a.debits_must_not_exceed_credits,
+                    a.debits_pending + a.debits_posted > a.credits_posted,
+                ),
+                sa.and_(
+                    a.credits_must_not_exceed_debits,
+                    a.credits_pending + a.credits_posted > a.debits_posted,
+                ),
             )
         )
     ):
@@ -208,7 +212,9 @@ def _check_resolutions(connection: Connection, report: Report) -> None:
             sa.or_(held.c.expires_at.is_(None), held.c.expires_at > t.recorded_at),
         )
     ):
-        report.add("holds", f"expiry {resolution_id} at {recorded_at} before its hold's {expires_at}")
+        report.add(
+            "holds", f"expiry {resolution_id} at {recorded_at} before its hold's {expires_at}"
+        )
 
     posted, hold_postings = postings.alias("posted"), postings.alias("hold_postings")
     per_account = (

@@ -57,8 +57,20 @@ def upgrade() -> None:
         sa.Column("occurred_at", TIMESTAMP, nullable=False),
         sa.Column("recorded_at", TIMESTAMP, nullable=False),
         sa.Column("expires_at", TIMESTAMP, nullable=True),
-        sa.Column("pending_id", sa.Uuid, sa.ForeignKey("ledger_transactions.id"), nullable=True, unique=True),
-        sa.Column("reverses_id", sa.Uuid, sa.ForeignKey("ledger_transactions.id"), nullable=True, unique=True),
+        sa.Column(
+            "pending_id",
+            sa.Uuid,
+            sa.ForeignKey("ledger_transactions.id"),
+            nullable=True,
+            unique=True,
+        ),
+        sa.Column(
+            "reverses_id",
+            sa.Uuid,
+            sa.ForeignKey("ledger_transactions.id"),
+            nullable=True,
+            unique=True,
+        ),
     )
     op.create_index(
         "ledger_transactions_open_holds",
@@ -69,7 +81,9 @@ def upgrade() -> None:
     )
     op.create_table(
         "ledger_postings",
-        sa.Column("transaction_id", sa.Uuid, sa.ForeignKey("ledger_transactions.id"), primary_key=True),
+        sa.Column(
+            "transaction_id", sa.Uuid, sa.ForeignKey("ledger_transactions.id"), primary_key=True
+        ),
         sa.Column("position", sa.SmallInteger, primary_key=True),
         sa.Column("account_id", sa.Uuid, sa.ForeignKey("ledger_accounts.id"), nullable=False),
         sa.Column("currency", sa.String(3), nullable=False),

@@ -1,0 +1,5 @@
+"""``python -m mercato``: the same as the ``mercato`` command."""
+
+from mercato.cli.main import main
+
+main()

@@ -1,0 +1,81 @@
+"""The v1 API's first endpoints, and its errors in Stripe's shape."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from mercato import __version__
+from mercato.api.app import create_app
+from mercato.database import migrate
+from mercato.database.engine import create_engine
+from mercato.settings import Party, Settings
+
+
+def serve(database_url: str, data_dir: Path) -> TestClient:
+    return TestClient(create_app(Settings(data_dir=data_dir, database_url=database_url)))
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    """The API on a fresh embedded database; its connections close with the app."""
+    with serve(f"sqlite:///{tmp_path / 'platform.sqlite3'}", tmp_path) as client:
+        yield client
+
+
+def test_health_reports_each_partys_database(database_url: str, tmp_path: Path) -> None:
+    engine = create_engine(database_url)
+    migrate.upgrade(engine, Party.PLATFORM)
+    engine.dispose()
+    with serve(database_url, tmp_path) as client:
+        response = client.get("/v1/health")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["object"] == "health"
+    assert body["status"] == "ok"
+    assert body["parties"]["platform"]["database"] == "ok"
+    assert body["parties"]["platform"]["schema"] == "current"
+
+
+def test_health_is_degraded_while_a_database_is_not_migrated(
+    database_url: str, tmp_path: Path
+) -> None:
+    with serve(database_url, tmp_path) as client:
+        response = client.get("/v1/health")
+    assert response.status_code == 503
+    assert response.json()["parties"]["platform"]["schema"] == "behind"
+
+
+def test_version_names_the_running_release(client: TestClient) -> None:
+    assert client.get("/v1/version").json() == {
+        "object": "version",
+        "version": __version__,
+        "api": "v1",
+    }
+
+
+def test_an_unknown_url_is_a_stripe_style_404(client: TestClient) -> None:
+    response = client.get("/v1/nothing_here")
+    assert response.status_code == 404
+    assert response.json() == {
+        "error": {
+            "type": "invalid_request_error",
+            "code": "resource_missing",
+            "message": "Unrecognized request URL (GET: /v1/nothing_here).",
+        }
+    }
+
+
+def test_a_wrong_method_is_an_error_object_not_a_bare_string(client: TestClient) -> None:
+    response = client.post("/v1/version")
+    assert response.status_code == 405
+    assert response.json()["error"]["type"] == "invalid_request_error"
+
+
+def test_the_openapi_document_is_published_under_v1(client: TestClient) -> None:
+    document = client.get("/v1/openapi.json").json()
+    assert "/v1/health" in document["paths"]
+    assert client.get("/docs").status_code == 200
