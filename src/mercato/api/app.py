@@ -29,8 +29,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Mercato API",
         version=__version__,
         openapi_url="/v1/openapi.json",
+        # The interactive pages of FastAPI load scripts from a CDN, which an offline demo
+        # cannot reach; the API reference page will be rendered by Mercato itself.
         docs_url=None,
-        redoc_url="/docs",
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engines = engines

@@ -47,7 +47,6 @@ def demo(
         "health_url": f"{api_base}/v1/health",
         "version_url": f"{api_base}/v1/version",
         "openapi_url": f"{api_base}/v1/openapi.json",
-        "api_reference_url": f"{api_base}/docs",
         "ca_cert": str(certificates.ca_cert.resolve()),
         "data_dir": str(settings.data_dir.resolve()),
         "databases": {
@@ -61,11 +60,11 @@ def demo(
     table.add_row("API", api_base)
     table.add_row("health", served["health_url"])
     table.add_row("version", served["version_url"])
-    table.add_row("API reference", served["api_reference_url"])
+    table.add_row("OpenAPI document", served["openapi_url"])
     table.add_row("CA certificate", served["ca_cert"])
     table.add_row("details for scripts", str(demo_file.resolve()))
     console.print(table)
-    console.print(f"Try: curl --cacert {served['ca_cert']} {served['health_url']}")
+    console.print(f"Try: curl --cacert {served['ca_cert']} {served['health_url']}", soft_wrap=True)
     uvicorn.run(
         create_app(settings),
         host=host,
