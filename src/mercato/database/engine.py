@@ -8,6 +8,8 @@ transactions run at READ COMMITTED, which is what the ledger's conditional updat
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,10 @@ from sqlalchemy.engine import Engine, make_url
 from mercato.settings import Party, Settings
 
 WRITE = "mercato_write"
-"""Execution option: this connection's transaction will write (SQLite: BEGIN IMMEDIATE)."""
+"""Execution option: this connection's transaction will write (SQLite: BEGIN IMMEDIATE).
+
+Without it a transaction begins deferred and only reads, so readers never queue for the
+write lock. Use ``writing(engine)`` rather than setting it by hand."""
 
 
 def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine:
@@ -33,6 +38,7 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engin
             pool_size=pool_size,
             max_overflow=pool_size,
             pool_pre_ping=True,
+            isolation_level="READ COMMITTED",
         )
     raise ValueError(
         f"unsupported database: {parsed.get_backend_name()} (use sqlite or postgresql)"
@@ -58,10 +64,32 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
-        writes = connection.get_execution_options().get(WRITE, True)
+        writes = connection.get_execution_options().get(WRITE, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
     return engine
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[sa.Connection]:
+    """A connection in a transaction that will write, committed when the block ends."""
+    with engine.connect() as connection:
+        connection.execution_options(**{WRITE: True})
+        with connection.begin():
+            yield connection
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[sa.Connection]:
+    """A connection in a read-only transaction that sees one consistent snapshot
+    (REPEATABLE READ on PostgreSQL; a deferred transaction is a snapshot on SQLite's WAL)."""
+    with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execution_options(
+                isolation_level="REPEATABLE READ", postgresql_readonly=True
+            )
+        with connection.begin():
+            yield connection
 
 
 def engine_for(settings: Settings, party: Party) -> Engine:

@@ -13,6 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
+from mercato.database.engine import writing
 from mercato.settings import Party
 
 BRANCHES: dict[Party, tuple[str, ...]] = {
@@ -30,7 +31,7 @@ def _config() -> Config:
 def upgrade(engine: Engine, party: Party) -> list[str]:
     """Apply every migration the party's database lacks; returns the revisions now current."""
     config = _config()
-    with engine.begin() as connection:
+    with writing(engine) as connection:
         config.attributes["connection"] = connection
         for branch in BRANCHES[party]:
             command.upgrade(config, f"{branch}@head")

@@ -32,11 +32,12 @@ from dataclasses import dataclass, field, replace
 from typing import Any, NoReturn
 
 import sqlalchemy as sa
+from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine, RowMapping
 
 from mercato.clock import Clock, SystemClock
-from mercato.database.engine import WRITE
+from mercato.database import engine as database
 from mercato.ids import uuid7
 from mercato.ledger import queries
 from mercato.ledger.domain import (
@@ -65,19 +66,20 @@ from mercato.ledger.errors import (
     AccountNotFound,
     AlreadyReversed,
     BatchRejected,
-    CurrencyMismatch,
     HoldAlreadyResolved,
     HoldExceeded,
     HoldExpired,
+    HoldNotExpired,
     HoldNotFound,
     IdempotencyConflict,
     InvalidTransaction,
     LedgerError,
     NonPositiveAmount,
     TransactionNotFound,
+    WrongCurrency,
 )
 from mercato.ledger.rows import Account, account_from_row, chunks, counters_from_row
-from mercato.ledger.tables import accounts, postings, transactions
+from mercato.ledger.tables import accounts, open_holds, postings, transactions
 from mercato.money import Money
 
 
@@ -90,35 +92,54 @@ class Ledger:
         self.party = party
         self._by_code: dict[str, Account] = {}
         self._by_id: dict[uuid.UUID, Account] = {}
+        # Accounts seen inside a transaction join the cache only once it commits: an account
+        # opened in a transaction that rolls back must not be remembered.
+        self._seen_key = f"mercato.ledger.seen.{id(self)}"
+        event.listen(engine, "commit", self._on_commit)
+        event.listen(engine, "rollback", self._on_rollback)
 
     @contextmanager
     def begin(self) -> Iterator[Book]:
         """A book for one writing database transaction, committed when the block ends."""
-        with self.engine.connect() as connection, connection.begin():
+        with database.writing(self.engine) as connection:
             yield Book(self, connection)
 
     @contextmanager
     def reading(self) -> Iterator[Book]:
-        """A book for reads only (on SQLite it does not take the write lock)."""
-        with self.engine.connect() as connection:
-            connection.execution_options(**{WRITE: False})
-            with connection.begin():
-                yield Book(self, connection)
+        """A book for reads only, on one consistent snapshot (never the write lock)."""
+        with database.reading(self.engine) as connection:
+            yield Book(self, connection)
 
     def book(self, connection: Connection) -> Book:
         """This ledger inside a caller's database transaction (its unit of work)."""
         return Book(self, connection)
 
-    def remember(self, account: Account) -> Account:
-        self._by_code[account.spec.code] = account
-        self._by_id[account.id] = account
+    def _seen(self, connection: Connection) -> tuple[dict[str, Account], dict[uuid.UUID, Account]]:
+        seen: tuple[dict[str, Account], dict[uuid.UUID, Account]] = connection.info.setdefault(
+            self._seen_key, ({}, {})
+        )
+        return seen
+
+    def seen(self, connection: Connection, account: Account) -> Account:
+        """Note an account read or opened in ``connection``'s transaction."""
+        by_code, by_id = self._seen(connection)
+        by_code[account.spec.code] = account
+        by_id[account.id] = account
         return account
 
-    def known(self, code: str) -> Account | None:
-        return self._by_code.get(code)
+    def _on_commit(self, connection: Connection) -> None:
+        by_code, by_id = connection.info.pop(self._seen_key, ({}, {}))
+        self._by_code.update(by_code)
+        self._by_id.update(by_id)
 
-    def known_id(self, account_id: uuid.UUID) -> Account | None:
-        return self._by_id.get(account_id)
+    def _on_rollback(self, connection: Connection) -> None:
+        connection.info.pop(self._seen_key, None)
+
+    def known(self, connection: Connection, code: str) -> Account | None:
+        return self._by_code.get(code) or self._seen(connection)[0].get(code)
+
+    def known_id(self, connection: Connection, account_id: uuid.UUID) -> Account | None:
+        return self._by_id.get(account_id) or self._seen(connection)[1].get(account_id)
 
     def expire_holds(self, *, limit: int = 1000) -> int:
         """Release every hold whose time has run out; returns how many were released.
@@ -132,6 +153,7 @@ class Ledger:
                 due = book.due_holds(limit=limit)
             if not due:
                 return expired
+            full_round = len(due) == limit
             while due:
                 requests = [ExpireHold(f"ledger:expire:{hold_id}", hold_id) for hold_id in due]
                 try:
@@ -144,7 +166,7 @@ class Ledger:
                     continue
                 expired += len(due)
                 break
-            if len(requests) < limit:
+            if not full_round:
                 return expired
 
 
@@ -189,7 +211,7 @@ class Book:
         }
         statement = self._insert(accounts).on_conflict_do_nothing(index_elements=["code"])
         if self.connection.execute(statement, row).rowcount == 1:
-            self.ledger.remember(account)
+            self.ledger.seen(self.connection, account)
             return spec
         existing = self.account(spec.code)
         if existing != spec:
@@ -286,6 +308,7 @@ class Book:
         rows = [row for draft in drafts for row in draft.posting_rows]
         if rows:
             self.connection.execute(sa.insert(postings), rows)
+        self._update_open_holds(drafts)
         for draft in drafts:
             results[draft.index] = draft.transaction
         return [results[index] for index in range(len(requests))]
@@ -464,7 +487,7 @@ class Book:
             if posting.amount.currency != account.spec.currency:
                 self._refuse(
                     index,
-                    CurrencyMismatch(
+                    WrongCurrency(
                         f"{posting.account} keeps {account.spec.currency.code}, "
                         f"not {posting.amount.currency.code}"
                     ),
@@ -510,7 +533,7 @@ class Book:
         if isinstance(request, PostHold) and expired:
             self._refuse(index, HoldExpired(f"hold {held.id} expired at {held.expires_at}"))
         if isinstance(request, ExpireHold) and not expired:
-            self._refuse(index, HoldNotFound(f"hold {held.id} has not expired"))
+            self._refuse(index, HoldNotExpired(f"hold {held.id} has not expired"))
         kind, description, metadata = {
             PostHold: (TransactionType.POST_PENDING, "", {}),
             VoidHold: (TransactionType.VOID_PENDING, "", {}),
@@ -554,7 +577,7 @@ class Book:
         amount = request.amount
         currency = held.postings[0].amount.currency
         if amount.currency != currency:
-            self._refuse(index, CurrencyMismatch(f"hold {held.id} is in {currency.code}"))
+            self._refuse(index, WrongCurrency(f"hold {held.id} is in {currency.code}"))
         if amount.minor <= 0:
             self._refuse(
                 index, NonPositiveAmount(f"amount to post must be above zero, not {amount}")
@@ -624,6 +647,11 @@ class Book:
                 current[row["id"]] = counters_from_row(row)
                 if row["closed_at"] is not None:
                     closed.add(row["id"])
+        for draft in drafts:
+            for account_id in draft.changes:
+                if account_id not in current:
+                    code = self._account_by_id(account_id).spec.code
+                    self._refuse(draft.index, AccountNotFound(f"no account {code}"))
         touched: dict[uuid.UUID, int] = defaultdict(int)
         for draft in drafts:
             for account_id, change in draft.changes.items():
@@ -659,6 +687,21 @@ class Book:
             ],
         )
 
+    def _update_open_holds(self, drafts: list[_Draft]) -> None:
+        opened = [
+            {"hold_id": d.transaction.id, "expires_at": d.transaction.expires_at}
+            for d in drafts
+            if d.transaction.type is TransactionType.PENDING
+        ]
+        closed = [{"hold_id": d.transaction.pending_id} for d in drafts if d.transaction.pending_id]
+        if opened:
+            self.connection.execute(sa.insert(open_holds), opened)
+        if closed:
+            self.connection.execute(
+                sa.delete(open_holds).where(open_holds.c.hold_id == sa.bindparam("hold_id")),
+                closed,
+            )
+
     # Loading -------------------------------------------------------------------------------
 
     def _insert(self, table: sa.Table) -> Any:
@@ -666,13 +709,15 @@ class Book:
         return dialect.insert(table)
 
     def _accounts_by_code(self, codes: Sequence[str], *, strict: bool = True) -> dict[str, Account]:
-        found = {code: a for code in codes if (a := self.ledger.known(code)) is not None}
+        found = {
+            code: a for code in codes if (a := self.ledger.known(self.connection, code)) is not None
+        }
         missing = [code for code in codes if code not in found]
         for chunk in chunks(missing):
             for row in self.connection.execute(
                 sa.select(accounts).where(accounts.c.code.in_(chunk))
             ).mappings():
-                account = self.ledger.remember(account_from_row(row))
+                account = self.ledger.seen(self.connection, account_from_row(row))
                 found[account.spec.code] = account
         if strict:
             for code in codes:
@@ -681,14 +726,14 @@ class Book:
         return found
 
     def _account_by_id(self, account_id: uuid.UUID) -> Account:
-        account = self.ledger.known_id(account_id)
+        account = self.ledger.known_id(self.connection, account_id)
         if account is None:
             row = (
                 self.connection.execute(sa.select(accounts).where(accounts.c.id == account_id))
                 .mappings()
                 .one()
             )
-            account = self.ledger.remember(account_from_row(row))
+            account = self.ledger.seen(self.connection, account_from_row(row))
         return account
 
     def _transactions_by_key(self, keys: Sequence[str]) -> dict[str, Transaction]:

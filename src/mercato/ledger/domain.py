@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mercato.ledger.errors import (
+    InvalidTransaction,
     LimitExceeded,
     NonPositiveAmount,
     TooFewPostings,
@@ -139,7 +140,7 @@ class NewTransaction:
             )
             raise UnbalancedTransaction(f"debits and credits differ: {detail}")
         if self.expires_at is not None and not self.pending:
-            raise UnbalancedTransaction("only a pending transaction (a hold) can expire")
+            raise InvalidTransaction("only a pending transaction (a hold) can expire")
 
     def content_hash(self) -> str:
         """What an idempotent retry must repeat exactly (the key aside)."""

@@ -8,7 +8,7 @@ rolled back whole. Each error has a stable ``code`` for the API and the command 
     │   ├── TooFewPostings
     │   ├── NonPositiveAmount
     │   ├── UnbalancedTransaction
-    │   └── CurrencyMismatch           a posting's currency is not its account's
+    │   └── WrongCurrency              a posting's currency is not its account's
     ├── AccountNotFound
     ├── AccountClosed
     ├── AccountConflict                an account code already exists with another definition
@@ -21,6 +21,7 @@ rolled back whole. Each error has a stable ``code`` for the API and the command 
     │   ├── HoldNotFound
     │   ├── HoldAlreadyResolved        posted, voided or expired already
     │   ├── HoldExpired
+    │   ├── HoldNotExpired             an expiry run found the hold still in time
     │   └── HoldExceeded               posting more than was held
     └── BatchRejected                  one request of a batch failed; nothing of the batch is kept
 """
@@ -50,8 +51,8 @@ class UnbalancedTransaction(InvalidTransaction):
     code = "unbalanced_transaction"
 
 
-class CurrencyMismatch(InvalidTransaction):
-    code = "currency_mismatch"
+class WrongCurrency(InvalidTransaction):
+    code = "wrong_currency"
 
 
 class AccountNotFound(LedgerError):
@@ -100,6 +101,10 @@ class HoldAlreadyResolved(HoldError):
 
 class HoldExpired(HoldError):
     code = "hold_expired"
+
+
+class HoldNotExpired(HoldError):
+    code = "hold_not_expired"
 
 
 class HoldExceeded(HoldError):

@@ -21,7 +21,7 @@ from mercato.ledger.domain import (
 )
 from mercato.ledger.errors import HoldNotFound
 from mercato.ledger.rows import account_from_row, chunks, counters_from_row
-from mercato.ledger.tables import accounts, postings, transactions
+from mercato.ledger.tables import accounts, open_holds, postings, transactions
 from mercato.money import Money
 
 if TYPE_CHECKING:
@@ -129,7 +129,7 @@ def accounts_of(book: Book, owner: str | None) -> list[AccountSpec]:
     if owner is not None:
         query = query.where(accounts.c.owner == owner)
     return [
-        book.ledger.remember(account_from_row(row)).spec
+        book.ledger.seen(book.connection, account_from_row(row)).spec
         for row in book.connection.execute(query).mappings()
     ]
 
@@ -160,16 +160,10 @@ def hold(book: Book, hold_id: uuid.UUID) -> Hold:
 
 def due_holds(book: Book, now: dt.datetime, limit: int) -> list[uuid.UUID]:
     """Holds past their expiry that nothing has resolved yet, oldest first."""
-    resolver = transactions.alias("resolver")
     query = (
-        sa.select(transactions.c.id)
-        .outerjoin(resolver, resolver.c.pending_id == transactions.c.id)
-        .where(
-            transactions.c.type == TransactionType.PENDING.value,
-            transactions.c.expires_at <= now,
-            resolver.c.id.is_(None),
-        )
-        .order_by(transactions.c.expires_at)
+        sa.select(open_holds.c.hold_id)
+        .where(open_holds.c.expires_at <= now)
+        .order_by(open_holds.c.expires_at)
         .limit(limit)
     )
     return list(book.connection.execute(query).scalars())

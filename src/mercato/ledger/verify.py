@@ -1,7 +1,8 @@
 """Proving one party's books: every balance recomputed from the postings, every rule checked.
 
-Each check is one SQL query that the database answers by streaming over the postings, so it
-runs in constant memory however large the books are. A finding names what is wrong and where.
+Each check is one SQL query; the database does the aggregating, and Python holds only the
+findings, so the check's memory does not grow with the books (the database's work does).
+A finding names what is wrong and where.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from mercato.ledger.domain import TransactionType
-from mercato.ledger.tables import accounts, postings, transactions
+from mercato.ledger.tables import accounts, open_holds, postings, transactions
 
 _WITH_POSTINGS = (
     TransactionType.POSTED,
@@ -136,14 +137,35 @@ def verify(connection: Connection, party: str) -> Report:
             f"{code} is beyond its limit (debits {dq}+{dp} pending, credits {cq}+{cp} pending)",
         )
 
+    _check_open_holds(connection, report)
+    return report
+
+
+def _check_open_holds(connection: Connection, report: Report) -> None:
+    """9. The work list of open holds is exactly the holds nothing has resolved."""
+    t, o = transactions.c, open_holds.c
     resolver = transactions.alias("resolver")
-    report.open_holds = run(
-        sa.select(sa.func.count())
-        .select_from(transactions)
+    unresolved = (
+        sa.select(t.id, t.expires_at)
         .outerjoin(resolver, resolver.c.pending_id == t.id)
         .where(t.type == TransactionType.PENDING.value, resolver.c.id.is_(None))
+        .subquery()
+    )
+    report.open_holds = connection.execute(
+        sa.select(sa.func.count()).select_from(unresolved)
     ).scalar_one()
-    return report
+    for (hold_id,) in connection.execute(
+        sa.select(unresolved.c.id)
+        .outerjoin(open_holds, o.hold_id == unresolved.c.id)
+        .where(sa.or_(o.hold_id.is_(None), o.expires_at.is_distinct_from(unresolved.c.expires_at)))
+    ):
+        report.add("holds", f"open hold {hold_id} is missing from the open-holds list")
+    for (hold_id,) in connection.execute(
+        sa.select(o.hold_id)
+        .outerjoin(unresolved, unresolved.c.id == o.hold_id)
+        .where(unresolved.c.id.is_(None))
+    ):
+        report.add("holds", f"{hold_id} is on the open-holds list but is not an open hold")
 
 
 def _check_counters(connection: Connection, report: Report) -> None:

@@ -1,4 +1,4 @@
-"""The ledger: accounts with their counters, transactions and postings.
+"""The ledger: accounts with their counters, transactions, postings and open holds.
 
 Risk: none; creates new tables only.
 
@@ -72,13 +72,12 @@ def upgrade() -> None:
             unique=True,
         ),
     )
-    op.create_index(
-        "ledger_transactions_open_holds",
-        "ledger_transactions",
-        ["expires_at"],
-        postgresql_where=sa.text("type = 'pending'"),
-        sqlite_where=sa.text("type = 'pending'"),
+    op.create_table(
+        "ledger_open_holds",
+        sa.Column("hold_id", sa.Uuid, sa.ForeignKey("ledger_transactions.id"), primary_key=True),
+        sa.Column("expires_at", TIMESTAMP, nullable=True),
     )
+    op.create_index("ix_ledger_open_holds_expires_at", "ledger_open_holds", ["expires_at"])
     op.create_table(
         "ledger_postings",
         sa.Column(
@@ -96,6 +95,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("ledger_open_holds")
     op.drop_table("ledger_postings")
     op.drop_table("ledger_transactions")
     op.drop_table("ledger_accounts")
