@@ -1,5 +1,5 @@
 # Mercato's make targets. Each one does all of its own set-up on a fresh machine.
-#   make demo   create .venv, install, migrate, seed and serve the demo over HTTPS
+#   make demo   create .venv, install, migrate and serve the demo over HTTPS
 #   make test   install what the tests need, then lint, type-check and run the whole suite
 #   make bench  run the benchmarks in bench/ and print their figures
 
@@ -28,7 +28,7 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 
 install: $(VENV)/.installed  ## create .venv and install mercato
 
-demo: $(VENV)/.installed  ## migrate, seed and serve the demo shop (HTTPS)
+demo: $(VENV)/.installed  ## migrate the embedded database and serve the demo over HTTPS
 	$(BIN)/mercato --data-dir $(DATA) db upgrade
 	$(BIN)/mercato --data-dir $(DATA) demo
 

@@ -41,24 +41,41 @@ def mask_card_numbers(text: str) -> str:
     return _CANDIDATE.sub(mask, text)
 
 
+def _masked(value: Any) -> Any:
+    if isinstance(value, str):
+        return mask_card_numbers(value)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**12:
+        return mask_card_numbers(str(value))
+    if isinstance(value, dict):
+        return {key: _masked(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_masked(item) for item in value]
+    return value
+
+
 def redact_card_numbers(
     _logger: Any, _method: str, event_dict: MutableMapping[str, Any]
 ) -> MutableMapping[str, Any]:
-    """structlog processor: mask card numbers in every string value of the event."""
+    """structlog processor: mask card numbers anywhere in the event, nested values included
+    (runs after tracebacks are rendered to text, so those are masked too)."""
     for key, value in event_dict.items():
-        if isinstance(value, str):
-            event_dict[key] = mask_card_numbers(value)
-        elif isinstance(value, int) and not isinstance(value, bool) and value >= 10**12:
-            event_dict[key] = mask_card_numbers(str(value))
+        event_dict[key] = _masked(value)
     return event_dict
 
 
 class _RedactingFilter(logging.Filter):
-    """The same masking for records from the standard library's loggers (uvicorn, alembic)."""
+    """The same masking for records from the standard library's loggers (uvicorn, alembic),
+    their tracebacks included."""
+
+    _formatter = logging.Formatter()
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg = mask_card_numbers(record.getMessage())
         record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self._formatter.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask_card_numbers(record.exc_text)
         return True
 
 
@@ -74,6 +91,7 @@ def configure(level: str = "INFO", fmt: str = "console") -> None:
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.processors.format_exc_info,
             redact_card_numbers,
             renderer,
         ],
@@ -81,6 +99,8 @@ def configure(level: str = "INFO", fmt: str = "console") -> None:
         logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
         cache_logger_on_first_use=True,
     )
+    # Every standard-library logger, uvicorn's included (it is started with log_config=None),
+    # writes through this one handler and its masking filter.
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(_RedactingFilter())
     logging.basicConfig(level=level, handlers=[handler], force=True)

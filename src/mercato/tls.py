@@ -44,16 +44,25 @@ def _write_key(path: Path, key: ec.EllipticCurvePrivateKey) -> None:
     path.chmod(0o600)
 
 
+def _still_good(paths: Certificates, now: dt.datetime) -> bool:
+    """The files exist and the server certificate has a month or more to run."""
+    if not (paths.ca_cert.exists() and paths.server_cert.exists() and paths.server_key.exists()):
+        return False
+    server = x509.load_pem_x509_certificate(paths.server_cert.read_bytes())
+    return server.not_valid_after_utc - now > dt.timedelta(days=30)
+
+
 def ensure_certificates(
     directory: Path, hostnames: tuple[str, ...] = ("localhost",)
 ) -> Certificates:
-    """The CA and server certificate in ``directory``, made on first use."""
+    """The CA and server certificate in ``directory``, made on first use and again when the
+    server certificate has less than a month to run."""
     directory.mkdir(parents=True, exist_ok=True)
     paths = Certificates(directory / "ca.pem", directory / "server.pem", directory / "server.key")
-    if paths.ca_cert.exists() and paths.server_cert.exists() and paths.server_key.exists():
+    now = dt.datetime.now(dt.UTC)
+    if _still_good(paths, now):
         return paths
 
-    now = dt.datetime.now(dt.UTC)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = _name("Mercato demo local CA")
     ca = (

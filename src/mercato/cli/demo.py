@@ -71,7 +71,8 @@ def demo(
         port=port,
         ssl_certfile=str(certificates.server_cert),
         ssl_keyfile=str(certificates.server_key),
-        log_level="warning",
+        log_config=None,  # keep Mercato's logging, which masks card numbers
+        log_level=settings.log_level.lower(),
     )
 
 

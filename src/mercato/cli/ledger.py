@@ -7,7 +7,7 @@ from rich.table import Table
 
 from mercato.cli.context import console, errors, reported, settings_of
 from mercato.database import migrate
-from mercato.database.engine import engine_for
+from mercato.database.engine import engine_for, reading
 from mercato.ledger import Ledger, verify
 from mercato.money import Money
 from mercato.settings import Party
@@ -41,7 +41,7 @@ def verify_command(
                 )
                 found += 1
                 continue
-            with engine.connect() as connection:
+            with reading(engine) as connection:
                 report = verify(connection, name.value)
             engine.dispose()
             volume = ", ".join(
