@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 
 from mercato.clock import ManualClock
 from mercato.database import migrate
-from mercato.database.engine import create_engine
+from mercato.database.engine import create_engine, reading
 from mercato.ledger import Ledger, verify
 from mercato.settings import Party
 
@@ -107,7 +107,7 @@ def ledger(request: pytest.FixtureRequest, engine: Engine, clock: ManualClock) -
     (unless the test tampers with them on purpose: ``@pytest.mark.books_tampered``)."""
     yield Ledger(engine, clock)
     if request.node.get_closest_marker("books_tampered") is None:
-        with engine.connect() as connection:
+        with reading(engine) as connection:
             report = verify(connection, "platform")
         assert report.findings == [], "the books do not balance after this scenario"
 

@@ -32,7 +32,6 @@ from mercato.ledger.errors import (
     AccountNotFound,
     AlreadyReversed,
     BatchRejected,
-    CurrencyMismatch,
     HoldAlreadyResolved,
     HoldExceeded,
     HoldExpired,
@@ -42,6 +41,7 @@ from mercato.ledger.errors import (
     NonPositiveAmount,
     TooFewPostings,
     UnbalancedTransaction,
+    WrongCurrency,
 )
 from mercato.ledger.tables import accounts, postings, transactions
 from mercato.money import Currency, Money
@@ -126,7 +126,7 @@ def test_a_transaction_may_have_many_postings(books: Ledger) -> None:
                 Posting.debit("bank:cash:eur", Money.of_minor(5, EUR)),
                 Posting.credit("bob", Money.of_minor(5, EUR)),
             ),
-            CurrencyMismatch,
+            WrongCurrency,
         ),
         ((Posting.debit("alice", usd(5)), Posting.credit("nobody", usd(5))), AccountNotFound),
     ],
@@ -483,3 +483,53 @@ def test_verify_names_an_unbalanced_transaction(books: Ledger) -> None:
     with books.engine.connect() as connection:
         checks = {f.check for f in verify(connection, "platform").findings}
     assert checks == {"unbalanced", "balance"}
+
+
+def test_an_account_opened_in_a_rolled_back_transaction_does_not_exist(books: Ledger) -> None:
+    def open_then_fail() -> None:
+        with books.begin() as book:
+            book.open_account(AccountSpec("ghost", USD, AccountKind.LIABILITY))
+            raise RuntimeError("the use case failed after opening the account")
+
+    with pytest.raises(RuntimeError):
+        open_then_fail()
+    with pytest.raises(AccountNotFound, match="ghost"), books.begin() as book:
+        book.post(transfer("t", debit="alice", credit="ghost", amount=usd(1)))
+
+
+def test_the_expiry_run_releases_every_due_hold_however_many_rounds_it_takes(
+    books: Ledger, clock: ManualClock
+) -> None:
+    soon = clock.now() + dt.timedelta(hours=1)
+    with books.begin() as book:
+        held = [
+            book.post(
+                hold(f"a{n}", debit="alice", credit="shop", amount=usd(1_00), expires_at=soon)
+            )
+            for n in range(5)
+        ]
+        book.post(VoidHold("void", held[0].id))
+    clock.advance(dt.timedelta(hours=1))
+    assert books.expire_holds(limit=2) == 4
+    with books.reading() as book:
+        assert book.balance("alice").available == usd(100_00)
+        assert [book.hold(h.id).status for h in held] == [HoldStatus.VOIDED] + [
+            HoldStatus.EXPIRED
+        ] * 4
+
+
+@pytest.mark.books_tampered
+def test_verify_names_an_open_hold_missing_from_the_work_list(books: Ledger) -> None:
+    from mercato.ledger import verify
+    from mercato.ledger.tables import open_holds
+
+    with books.begin() as book:
+        held = book.post(hold("auth", debit="alice", credit="shop", amount=usd(1_00)))
+    with books.engine.begin() as connection:
+        connection.execute(sa.delete(open_holds))
+    with books.engine.connect() as connection:
+        report = verify(connection, "platform")
+    assert report.open_holds == 1
+    assert [f.detail for f in report.findings] == [
+        f"open hold {held.id} is missing from the open-holds list"
+    ]

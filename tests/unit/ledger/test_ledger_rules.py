@@ -19,6 +19,7 @@ from mercato.ledger.domain import (
     transfer,
 )
 from mercato.ledger.errors import (
+    InvalidTransaction,
     LimitExceeded,
     NonPositiveAmount,
     TooFewPostings,
@@ -79,7 +80,7 @@ def test_only_a_hold_can_expire() -> None:
         transfer("k", debit="a", credit="b", amount=usd(5)).postings,
         expires_at=dt.datetime(2030, 1, 1, tzinfo=dt.UTC),
     )
-    with pytest.raises(UnbalancedTransaction, match="only a pending"):
+    with pytest.raises(InvalidTransaction, match="only a pending"):
         request.validate()
 
 
