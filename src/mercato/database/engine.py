@@ -37,7 +37,9 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engin
             echo=echo,
             pool_size=pool_size,
             max_overflow=pool_size,
-            pool_pre_ping=True,
+            # No pre-ping: it costs a round trip on every checkout. A connection the server
+            # dropped fails its first statement; callers retry with their idempotency key.
+            pool_recycle=3600,
             isolation_level="READ COMMITTED",
         )
     raise ValueError(

@@ -20,6 +20,9 @@ How a write stays correct under concurrency:
 
 Any refusal raises before the caller commits, and the caller's transaction is rolled back
 whole: nothing of a refused request, or of a batch with a refused request, is left behind.
+
+The ordering holds within one ``post``/``post_batch`` call. A use case therefore makes one
+call per database transaction, with every request it needs in the batch.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from sqlalchemy.engine import Connection, Engine, RowMapping
 from mercato.clock import Clock, SystemClock
 from mercato.database import engine as database
 from mercato.ids import uuid7
-from mercato.ledger import queries
+from mercato.ledger import bulk, queries
 from mercato.ledger.domain import (
     AccountSpec,
     Balance,
@@ -79,8 +82,30 @@ from mercato.ledger.errors import (
     WrongCurrency,
 )
 from mercato.ledger.rows import Account, account_from_row, chunks, counters_from_row
-from mercato.ledger.tables import accounts, open_holds, postings, transactions
+from mercato.ledger.tables import accounts, postings, transactions
 from mercato.money import Money
+
+_Seen = tuple[dict[str, Account], dict[uuid.UUID, Account]]
+_SEEN = "mercato.ledger.seen"
+"""Key in ``Connection.info``: the accounts each ledger saw in the open transaction."""
+
+
+def _on_commit(connection: Connection) -> None:
+    for ledger, (by_code, by_id) in connection.info.pop(_SEEN, {}).items():
+        ledger.learn(by_code, by_id)
+
+
+def _on_rollback(connection: Connection) -> None:
+    connection.info.pop(_SEEN, None)
+
+
+def _forget_uncommitted_accounts(engine: Engine) -> None:
+    """Accounts seen inside a transaction join a ledger's cache only once it commits: an
+    account opened in a transaction that rolls back must not be remembered. The listeners
+    are installed once per engine, however many ledgers use it."""
+    if not event.contains(engine, "commit", _on_commit):
+        event.listen(engine, "commit", _on_commit)
+        event.listen(engine, "rollback", _on_rollback)
 
 
 class Ledger:
@@ -92,11 +117,7 @@ class Ledger:
         self.party = party
         self._by_code: dict[str, Account] = {}
         self._by_id: dict[uuid.UUID, Account] = {}
-        # Accounts seen inside a transaction join the cache only once it commits: an account
-        # opened in a transaction that rolls back must not be remembered.
-        self._seen_key = f"mercato.ledger.seen.{id(self)}"
-        event.listen(engine, "commit", self._on_commit)
-        event.listen(engine, "rollback", self._on_rollback)
+        _forget_uncommitted_accounts(engine)
 
     @contextmanager
     def begin(self) -> Iterator[Book]:
@@ -114,11 +135,9 @@ class Ledger:
         """This ledger inside a caller's database transaction (its unit of work)."""
         return Book(self, connection)
 
-    def _seen(self, connection: Connection) -> tuple[dict[str, Account], dict[uuid.UUID, Account]]:
-        seen: tuple[dict[str, Account], dict[uuid.UUID, Account]] = connection.info.setdefault(
-            self._seen_key, ({}, {})
-        )
-        return seen
+    def _seen(self, connection: Connection) -> _Seen:
+        seen: dict[Ledger, _Seen] = connection.info.setdefault(_SEEN, {})
+        return seen.setdefault(self, ({}, {}))
 
     def seen(self, connection: Connection, account: Account) -> Account:
         """Note an account read or opened in ``connection``'s transaction."""
@@ -127,13 +146,10 @@ class Ledger:
         by_id[account.id] = account
         return account
 
-    def _on_commit(self, connection: Connection) -> None:
-        by_code, by_id = connection.info.pop(self._seen_key, ({}, {}))
+    def learn(self, by_code: dict[str, Account], by_id: dict[uuid.UUID, Account]) -> None:
+        """Cache accounts whose transaction has committed."""
         self._by_code.update(by_code)
         self._by_id.update(by_id)
-
-    def _on_rollback(self, connection: Connection) -> None:
-        connection.info.pop(self._seen_key, None)
 
     def known(self, connection: Connection, code: str) -> Account | None:
         return self._by_code.get(code) or self._seen(connection)[0].get(code)
@@ -280,7 +296,13 @@ class Book:
     # Writes --------------------------------------------------------------------------------
 
     def post(self, request: Request) -> Transaction:
-        """Record one request and return its transaction (the first one, on a replay)."""
+        """Record one request and return its transaction (the first one, on a replay).
+
+        One call per database transaction: a use case that moves money in several requests
+        passes them all to one ``post_batch``. Accounts are locked in ascending order within
+        a call; two calls in one transaction lock in two rounds, and can deadlock with
+        another writer that touches the same accounts the other way round.
+        """
         try:
             return self.post_batch([request])[0]
         except BatchRejected as rejected:
@@ -307,7 +329,7 @@ class Book:
         self._apply_in_order(drafts)
         rows = [row for draft in drafts for row in draft.posting_rows]
         if rows:
-            self.connection.execute(sa.insert(postings), rows)
+            bulk.insert_postings(self.connection, rows)
         self._update_open_holds(drafts)
         for draft in drafts:
             results[draft.index] = draft.transaction
@@ -600,10 +622,7 @@ class Book:
             return
         # Inserted in key order: concurrent batches take the key locks in one order.
         rows = sorted((draft.row for draft in drafts), key=lambda row: row["idempotency_key"])
-        statement = self._insert(transactions).on_conflict_do_nothing()
-        inserted = set(
-            self.connection.execute(statement.returning(transactions.c.id), rows).scalars()
-        )
+        inserted = bulk.insert_transactions(self.connection, rows)
         if len(inserted) == len(drafts):
             return
         # Someone else wrote one of these keys (or resolved one of these holds) meanwhile.
@@ -628,25 +647,10 @@ class Book:
             return
         current: dict[uuid.UUID, Counters] = {}
         closed: set[uuid.UUID] = set()
-        c = accounts.c
-        for chunk in chunks(account_ids):
-            rows = self.connection.execute(
-                sa.select(
-                    c.id,
-                    c.closed_at,
-                    c.debits_pending,
-                    c.credits_pending,
-                    c.debits_posted,
-                    c.credits_posted,
-                )
-                .where(c.id.in_(chunk))
-                .order_by(c.id)
-                .with_for_update()
-            ).mappings()
-            for row in rows:
-                current[row["id"]] = counters_from_row(row)
-                if row["closed_at"] is not None:
-                    closed.add(row["id"])
+        for row in bulk.lock_accounts(self.connection, account_ids):
+            current[row["id"]] = counters_from_row(row)
+            if row["closed_at"] is not None:
+                closed.add(row["id"])
         for draft in drafts:
             for account_id in draft.changes:
                 if account_id not in current:
@@ -664,16 +668,8 @@ class Book:
                 )
                 current[account_id].add(change)
                 touched[account_id] += 1
-        self.connection.execute(
-            sa.update(accounts)
-            .where(c.id == sa.bindparam("account_id"))
-            .values(
-                debits_pending=sa.bindparam("dp"),
-                credits_pending=sa.bindparam("cp"),
-                debits_posted=sa.bindparam("dq"),
-                credits_posted=sa.bindparam("cq"),
-                version=c.version + sa.bindparam("n"),
-            ),
+        bulk.update_counters(
+            self.connection,
             [
                 {
                     "account_id": account_id,
@@ -693,14 +689,11 @@ class Book:
             for d in drafts
             if d.transaction.type is TransactionType.PENDING
         ]
-        closed = [{"hold_id": d.transaction.pending_id} for d in drafts if d.transaction.pending_id]
+        closed = [d.transaction.pending_id for d in drafts if d.transaction.pending_id]
         if opened:
-            self.connection.execute(sa.insert(open_holds), opened)
+            bulk.open_holds_added(self.connection, opened)
         if closed:
-            self.connection.execute(
-                sa.delete(open_holds).where(open_holds.c.hold_id == sa.bindparam("hold_id")),
-                closed,
-            )
+            bulk.open_holds_removed(self.connection, closed)
 
     # Loading -------------------------------------------------------------------------------
 
