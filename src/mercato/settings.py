@@ -11,7 +11,7 @@ import enum
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -19,6 +19,7 @@ class Party(enum.StrEnum):
     """A party of the brief that keeps books of its own, in a database of its own."""
 
     PLATFORM = "platform"
+    ISSUER = "issuer"
 
 
 class Settings(BaseSettings):
@@ -33,12 +34,34 @@ class Settings(BaseSettings):
         default=None,
         description="The platform's database; default: an SQLite file in the data directory.",
     )
+    issuer_database_url: str | None = Field(
+        default=None,
+        description="The issuing bank's database; default: an SQLite file in the data directory.",
+    )
+    issuer_address: str = Field(
+        default="127.0.0.1:8583",
+        description="Where the issuing bank listens for ISO 8583 (host:port).",
+    )
+    vault_master_keys: SecretStr | None = Field(
+        default=None,
+        description=(
+            "The card vault's master keys, 'id:base64-of-32-bytes' separated by commas; the "
+            "first wraps new data keys. Default: a key file made in the data directory."
+        ),
+    )
+    vault_fingerprint_key: SecretStr | None = Field(
+        default=None,
+        description="The key of the card-number fingerprint (HMAC); default: from the key file.",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["console", "json"] = "console"
 
     def database_url_for(self, party: Party) -> str:
         """The SQLAlchemy URL of a party's database."""
-        configured = {Party.PLATFORM: self.database_url}[party]
+        configured = {
+            Party.PLATFORM: self.database_url,
+            Party.ISSUER: self.issuer_database_url,
+        }[party]
         if configured:
             return configured
         return f"sqlite:///{(self.data_dir / f'{party.value}.sqlite3').resolve()}"

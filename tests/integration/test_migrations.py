@@ -29,7 +29,7 @@ def test_upgrading_again_changes_nothing(engine: Engine) -> None:
 def test_a_new_database_is_reported_behind_until_upgraded(database_url: str) -> None:
     engine = create_engine(database_url)
     try:
-        assert migrate.pending(engine, Party.PLATFORM) == ["ledger_0001"]
+        assert "ledger_0001" in migrate.pending(engine, Party.PLATFORM)
         migrate.upgrade(engine, Party.PLATFORM)
         assert migrate.pending(engine, Party.PLATFORM) == []
         tables = set(sa.inspect(engine).get_table_names())

@@ -1,7 +1,8 @@
 """Bringing each party's database to the schema this code expects.
 
-One Alembic environment holds every migration, in branches: ``ledger`` (the tables every
-party keeps) and one branch per party for its own tables. A party's database is upgraded
+One Alembic environment holds every migration, in branches: one per component
+(``ledger``, ``vault``, ``gateway``, ``issuer``, ...), each with its own chain of revisions,
+so that work on two components never makes two heads of one chain. A party's database is upgraded
 along the branches it is made of; see docs/adr/0005-one-database-per-party.md.
 """
 
@@ -17,7 +18,8 @@ from mercato.database.engine import writing
 from mercato.settings import Party
 
 BRANCHES: dict[Party, tuple[str, ...]] = {
-    Party.PLATFORM: ("ledger",),
+    Party.PLATFORM: ("ledger", "vault", "gateway"),
+    Party.ISSUER: ("ledger", "vault", "issuer"),
 }
 """The migration branches that make up each party's database, in the order they apply."""
 

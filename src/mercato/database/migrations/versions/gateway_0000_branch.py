@@ -1,0 +1,23 @@
+"""The gateway branch begins here (no tables yet).
+
+Risk: none.
+
+Revision ID: gateway_0000
+Revises:
+Create Date: 2026-11-22
+"""
+
+from collections.abc import Sequence
+
+revision: str = "gateway_0000"
+down_revision: str | Sequence[str] | None = None
+branch_labels: str | Sequence[str] | None = ("gateway",)
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
