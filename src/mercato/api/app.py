@@ -8,13 +8,14 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from mercato import __version__
-from mercato.api import errors, health
+from mercato.api import customers, errors, health
+from mercato.clock import Clock, SystemClock
 from mercato.database.engine import engine_for
 from mercato.settings import Settings
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """The v1 API for the parties named in ``settings``."""
+def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
+    """The v1 API for the parties named in ``settings``, on ``clock`` (default: the wall)."""
     settings = settings or Settings()
     engines = {party: engine_for(settings, party) for party in settings.parties()}
 
@@ -36,6 +37,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engines = engines
+    app.state.clock = clock or SystemClock()
     errors.install(app)
     app.include_router(health.router)
+    app.include_router(customers.router)
     return app

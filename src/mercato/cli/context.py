@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from sqlalchemy.exc import OperationalError
 
+from mercato.gateway.errors import ApiError
 from mercato.ledger.errors import LedgerError
 from mercato.settings import Settings
 
@@ -41,5 +42,7 @@ def reported() -> Iterator[None]:
         yield
     except LedgerError as error:
         raise fail(f"{error} ({error.code})") from None
+    except ApiError as error:
+        raise fail(error.message) from None
     except OperationalError as error:
         raise fail(f"cannot use the database: {error.orig or error}", code=2) from None

@@ -226,7 +226,7 @@ class Book:
             "created_at": self.ledger.clock.now(),
         }
         statement = self._insert(accounts).on_conflict_do_nothing(index_elements=["code"])
-        if self.connection.execute(statement, row).rowcount == 1:
+        if self.connection.execute(statement.returning(accounts.c.id), row).first() is not None:
             self.ledger.seen(self.connection, account)
             return spec
         existing = self.account(spec.code)

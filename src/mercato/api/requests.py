@@ -1,0 +1,134 @@
+"""What every v1 endpoint does around its use case: find the caller from the API key, read
+the parameters, keep the ``Idempotency-Key`` promise, and answer in Stripe's shape.
+
+Use cases are plain functions of a database connection, the caller and the parameters;
+they raise ``gateway.errors.ApiError`` subclasses, which become Stripe's error objects.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.engine import Connection, Engine
+
+from mercato.clock import Clock
+from mercato.database.engine import reading, writing
+from mercato.gateway import idempotency
+from mercato.gateway.errors import AuthenticationError, PermissionError_
+from mercato.gateway.merchants import Caller, KeyKind, authenticate
+from mercato.gateway.params import decode_body, decode_query
+from mercato.settings import Party
+
+Outcome = dict[str, Any] | tuple[int, dict[str, Any]]
+"""An object (200), or a status and body: a card decline is an error the caller sees *and*
+a change that is kept (the payment's new status), so it is returned, not raised."""
+Handler = Callable[[Connection, Caller, dict[str, Any]], Outcome]
+
+
+def platform_engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engines[Party.PLATFORM]
+    return engine
+
+
+def clock_of(request: Request) -> Clock:
+    clock: Clock = request.app.state.clock
+    return clock
+
+
+def api_key(request: Request) -> str | None:
+    """The key from ``Authorization: Bearer KEY`` or Basic auth with the key as user name."""
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer":
+        return value.strip() or None
+    if scheme.lower() == "basic":
+        try:
+            user = base64.b64decode(value.strip(), validate=True).decode().partition(":")[0]
+        except (binascii.Error, UnicodeDecodeError):
+            raise AuthenticationError("Invalid Basic authorization header.") from None
+        return user or None
+    if header:
+        raise AuthenticationError("Authorization must be 'Bearer KEY' or Basic with the key.")
+    return None
+
+
+def caller_of(request: Request, connection: Connection, *, secret: bool = True) -> Caller:
+    caller = authenticate(connection, api_key(request))
+    if secret and caller.kind is KeyKind.PUBLISHABLE:
+        raise PermissionError_(
+            "This API call cannot be made with a publishable API key. Please use a secret API key.",
+            code="secret_key_required",
+        )
+    if caller.kind is KeyKind.ADMIN and request.headers.get("stripe-account") is None:
+        raise PermissionError_(
+            "The operator's key acts for a merchant only with a Stripe-Account header."
+        )
+    if caller.kind is KeyKind.ADMIN:
+        return Caller(KeyKind.ADMIN, request.headers["stripe-account"])
+    return caller
+
+
+def respond(status: int, body: dict[str, Any], *, replayed: bool = False) -> JSONResponse:
+    headers = {"Idempotent-Replayed": "true"} if replayed else {}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def read(request: Request, handler: Handler) -> JSONResponse:
+    """A GET: the caller and the query parameters, in one consistent snapshot."""
+    engine = platform_engine(request)
+    params = decode_query(request.url.query)
+    with reading(engine) as connection:
+        caller = caller_of(request, connection)
+        return respond(*_status_and_body(handler(connection, caller, params)))
+
+
+async def write(request: Request, handler: Handler) -> JSONResponse:
+    """A POST or DELETE: the handler runs in one transaction, and with an idempotency key its
+    response is stored in that same transaction (see ``gateway.idempotency``)."""
+    body = await request.body()
+    params = decode_body(body, request.headers.get("content-type", ""))
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(_write, request, handler, params)
+
+
+def _write(request: Request, handler: Handler, params: dict[str, Any]) -> JSONResponse:
+    engine, clock = platform_engine(request), clock_of(request)
+    with reading(engine) as connection:
+        caller = caller_of(request, connection)
+    key = request.headers.get("idempotency-key")
+    claimed: idempotency.Claim | None = None
+    if key is not None:
+        outcome = idempotency.claim(
+            engine,
+            clock,
+            owner=caller.owner,
+            key=key,
+            method=request.method,
+            path=request.url.path,
+            params=params,
+        )
+        if isinstance(outcome, idempotency.Replay):
+            return respond(outcome.status, outcome.body, replayed=True)
+        claimed = outcome
+    try:
+        with writing(engine) as connection:
+            status, body = _status_and_body(handler(connection, caller, params))
+            if claimed is not None:
+                idempotency.finish(connection, claimed, status, body)
+    except Exception:
+        # Raised means nothing was kept (bad parameters, no such object, a failure on our
+        # side): the key is free again, and a retry with it runs afresh.
+        if claimed is not None:
+            idempotency.release(engine, claimed)
+        raise
+    return respond(status, body)
+
+
+def _status_and_body(outcome: Outcome) -> tuple[int, dict[str, Any]]:
+    return (200, outcome) if isinstance(outcome, dict) else outcome
