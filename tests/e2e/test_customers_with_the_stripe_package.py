@@ -7,21 +7,15 @@ from collections.abc import Iterator
 import pytest
 import stripe
 from running_demo import RunningDemo
+from stripe_client import as_merchant
 
 
 @pytest.fixture
 def merchant(shared_demo: RunningDemo) -> Iterator[dict[str, str]]:
     """A merchant of the demo, and the stripe package pointed at the demo with its key."""
     made = shared_demo.create_merchant("Tea & Biscuits Ltd", country="GB", currency="gbp")
-    saved = (stripe.api_base, stripe.api_key, stripe.ca_bundle_path, stripe.max_network_retries)
-    stripe.api_base = shared_demo.details["api_base"]
-    stripe.api_key = made["secret_key"]
-    stripe.ca_bundle_path = shared_demo.details["ca_cert"]
-    stripe.max_network_retries = 0
-    stripe.default_http_client = None
-    yield made
-    stripe.api_base, stripe.api_key, stripe.ca_bundle_path, stripe.max_network_retries = saved
-    stripe.default_http_client = None
+    with as_merchant(shared_demo, made):
+        yield made
 
 
 def test_a_merchant_saves_a_customer_and_finds_it_again(merchant: dict[str, str]) -> None:

@@ -10,12 +10,18 @@ from sqlalchemy.engine import Engine
 
 from mercato.database import migrate
 from mercato.database.engine import create_engine
+from mercato.gateway.payment_tables import metadata as payment_metadata
 from mercato.gateway.tables import metadata as gateway_metadata
 from mercato.ledger.tables import metadata as ledger_metadata
 from mercato.settings import Party
+from mercato.vault.tables import metadata as vault_metadata
 
 
-@pytest.mark.parametrize("tables", [ledger_metadata, gateway_metadata], ids=["ledger", "gateway"])
+@pytest.mark.parametrize(
+    "tables",
+    [ledger_metadata, vault_metadata, gateway_metadata, payment_metadata],
+    ids=["ledger", "vault", "gateway", "payments"],
+)
 def test_migrations_build_the_tables_the_code_maps(engine: Engine, tables: sa.MetaData) -> None:
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})

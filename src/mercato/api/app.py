@@ -8,10 +8,13 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from mercato import __version__
-from mercato.api import customers, errors, health
+from mercato.api import customers, errors, health, payment_methods
 from mercato.clock import Clock, SystemClock
 from mercato.database.engine import engine_for
-from mercato.settings import Settings
+from mercato.gateway.cvc import CvcHolder
+from mercato.gateway.payment_methods import Services
+from mercato.settings import Party, Settings
+from mercato.vault import KeyRing, Vault
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
@@ -38,7 +41,13 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.state.settings = settings
     app.state.engines = engines
     app.state.clock = clock or SystemClock()
+    app.state.payment_services = Services(
+        vault=Vault(KeyRing.from_settings(settings, Party.PLATFORM), app.state.clock),
+        clock=app.state.clock,
+        cvcs=CvcHolder(),
+    )
     errors.install(app)
     app.include_router(health.router)
     app.include_router(customers.router)
+    app.include_router(payment_methods.router)
     return app

@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.engine import Connection, Engine
+from starlette.concurrency import run_in_threadpool
 
 from mercato.clock import Clock
 from mercato.database.engine import reading, writing
@@ -87,20 +88,20 @@ def read(request: Request, handler: Handler) -> JSONResponse:
         return respond(*_status_and_body(handler(connection, caller, params)))
 
 
-async def write(request: Request, handler: Handler) -> JSONResponse:
+async def write(request: Request, handler: Handler, *, publishable: bool = False) -> JSONResponse:
     """A POST or DELETE: the handler runs in one transaction, and with an idempotency key its
     response is stored in that same transaction (see ``gateway.idempotency``)."""
     body = await request.body()
     params = decode_body(body, request.headers.get("content-type", ""))
-    from starlette.concurrency import run_in_threadpool
-
-    return await run_in_threadpool(_write, request, handler, params)
+    return await run_in_threadpool(_write, request, handler, params, publishable)
 
 
-def _write(request: Request, handler: Handler, params: dict[str, Any]) -> JSONResponse:
+def _write(
+    request: Request, handler: Handler, params: dict[str, Any], publishable: bool
+) -> JSONResponse:
     engine, clock = platform_engine(request), clock_of(request)
     with reading(engine) as connection:
-        caller = caller_of(request, connection)
+        caller = caller_of(request, connection, secret=not publishable)
     key = request.headers.get("idempotency-key")
     claimed: idempotency.Claim | None = None
     if key is not None:
