@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from mercato import __version__, logs
-from mercato.cli import db, demo, keys, ledger, merchants
+from mercato.cli import db, demo, issuer, keys, ledger, merchants
 from mercato.cli.context import State, console
 from mercato.settings import Settings
 
@@ -21,6 +21,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(ledger.app, name="ledger")
 app.add_typer(merchants.app, name="merchant")
 app.add_typer(keys.app, name="keys")
+app.add_typer(issuer.app, name="issuer")
 app.command(name="demo")(demo.demo)
 
 

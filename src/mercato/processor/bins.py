@@ -47,6 +47,26 @@ TABLE: tuple[BinEntry, ...] = (
     # Banks' ranges with other properties (Stripe's debit test cards among them).
     BinEntry("400005", "visa", "debit", "US"),
     BinEntry("520082", "mastercard", "debit", "US"),
+    # The simulated issuing bank's own ranges, as a network's BIN file would list them.
+    *(
+        BinEntry(prefix, brand, funding, "US")
+        for prefix, brand, funding in (
+            ("457119", "visa", "debit"),
+            ("457173", "visa", "credit"),
+            ("535110", "mastercard", "debit"),
+            ("535522", "mastercard", "credit"),
+            ("374246", "amex", "debit"),
+            ("374245", "amex", "credit"),
+            ("601179", "discover", "debit"),
+            ("601180", "discover", "credit"),
+            ("352801", "jcb", "debit"),
+            ("352802", "jcb", "credit"),
+            ("360417", "diners", "debit"),
+            ("360418", "diners", "credit"),
+            ("621483", "unionpay", "debit"),
+            ("621484", "unionpay", "credit"),
+        )
+    ),
 )
 
 _BY_PREFIX = {entry.prefix: entry for entry in TABLE}
