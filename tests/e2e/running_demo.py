@@ -36,7 +36,10 @@ class RunningDemo:
     def __init__(self, data_dir: Path) -> None:
         env = mercato_env()
         self.data_dir = data_dir
-        command = [sys.executable, "-m", "mercato", "demo", "--port", str(free_port())]
+        command = [
+            *(sys.executable, "-m", "mercato", "demo"),
+            *("--port", str(free_port()), "--issuer-port", "0", "--acs-port", str(free_port())),
+        ]
         self.process = subprocess.Popen(
             [*command, "--data-dir", str(data_dir)],
             stdout=subprocess.PIPE,

@@ -40,3 +40,28 @@ def test_a_card_number_in_a_request_reaches_the_log_masked(demo: RunningDemo) ->
     output = demo.stop()
     assert "/v1/cards/****4242" in output  # the access log line is there ...
     assert "4242424242424242" not in output  # ... with the number masked
+
+
+def test_the_demo_hands_scripts_a_merchant_and_its_keys(demo: RunningDemo) -> None:
+    details = demo.details
+    assert details["merchant_id"].startswith("acct_")
+    assert details["secret_key"].startswith("sk_test_")
+    assert details["publishable_key"].startswith("pk_test_")
+    assert details["admin_key"].startswith("sk_admin_")
+    with demo.client() as client:
+        listed = client.get(f"{details['api_base']}/v1/customers", auth=(details["secret_key"], ""))
+    assert listed.status_code == 200
+    assert listed.json()["object"] == "list"
+
+
+def test_the_issuing_bank_answers_on_its_own_port(demo: RunningDemo) -> None:
+    from mercato.network.client import NetworkClient
+    from mercato.network.messages import ManagementCode
+
+    host, _, port = demo.details["issuer_address"].rpartition(":")
+    with NetworkClient(host, int(port), timeout=5) as client:
+        answer = client.network_management(ManagementCode.ECHO)
+    assert answer.response_code == "00"
+    with demo.client() as client:
+        page = client.get(demo.details["issuer_3ds_url"] + "challenge/unknown")
+    assert page.status_code == 404

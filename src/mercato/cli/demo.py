@@ -1,7 +1,14 @@
-"""``mercato demo``: everything on one machine, over HTTPS, with what it serves printed."""
+"""``mercato demo``: every party on one machine, over HTTPS, with what it serves printed.
+
+The platform's API, the simulated issuing bank (ISO 8583 on its own port, its 3-D Secure
+pages over HTTPS) and a demo merchant with its keys. The parties still talk only through
+their wire formats, over loopback. What scripts need is written to ``DATA_DIR/demo.json``
+(readable by its owner only: it holds the demo merchant's keys).
+"""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 from pathlib import Path
@@ -14,66 +21,180 @@ from rich.table import Table
 from mercato import __version__
 from mercato.api.app import create_app
 from mercato.cli.context import console, fail, reported, settings_of
+from mercato.clock import Clock, SystemClock
 from mercato.database import migrate
-from mercato.database.engine import engine_for
-from mercato.settings import Settings
-from mercato.tls import ensure_certificates
+from mercato.database.engine import engine_for, reading, writing
+from mercato.gateway import merchants
+from mercato.issuer import IssuingBank
+from mercato.settings import Party, Settings
+from mercato.tls import Certificates, ensure_certificates
+
+DEMO_MERCHANT = {"name": "Mercato Demo Shop", "country": "US", "currency": "usd"}
 
 
 def demo(
     ctx: typer.Context,
+    *,
     port: int = typer.Option(8443, help="HTTPS port of the API."),
+    issuer_port: int = typer.Option(8583, help="ISO 8583 port of the issuing bank (0: any)."),
+    acs_port: int = typer.Option(8444, help="HTTPS port of the issuer's 3-D Secure pages."),
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     data_dir: Path | None = typer.Option(  # noqa: B008
         None, "--data-dir", help="Where the demo keeps its databases, keys and demo.json."
     ),
 ) -> None:
-    """Migrate, then serve the demo over HTTPS and write DATA_DIR/demo.json for scripts."""
+    """Migrate, open the demo merchant and the issuing bank, serve everything over HTTPS,
+    and write DATA_DIR/demo.json for scripts."""
     settings = settings_of(ctx)
     if data_dir is not None:
         settings = Settings(data_dir=data_dir)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    clock = SystemClock()
     with reported():
         for party in settings.parties():
             engine = engine_for(settings, party)
             migrate.upgrade(engine, party)
             engine.dispose()
-    _refuse_taken_port(host, port)
+    for taken in (port, acs_port):
+        _refuse_taken_port(host, taken)
     certificates = ensure_certificates(settings.data_dir / "tls")
+    demo_file = settings.data_dir / "demo.json"
+    keys = _demo_keys(settings, demo_file, clock)
+
+    bank = IssuingBank(settings, clock).open()
+    try:
+        iso = bank.serve(host, issuer_port)
+    except OSError:
+        raise fail(
+            f"port {issuer_port} on {host} is taken; choose another with --issuer-port"
+        ) from None
+    with iso, bank.expiring_holds():
+        iso_host, iso_port = iso.address
+        settings = settings.model_copy(update={"issuer_address": f"{iso_host}:{iso_port}"})
+        served = _describe(
+            settings,
+            certificates=certificates,
+            keys=keys,
+            port=port,
+            acs_port=acs_port,
+            issuer_address=f"{iso_host}:{iso_port}",
+        )
+        demo_file.write_text(json.dumps(served, indent=2) + "\n")
+        demo_file.chmod(0o600)
+        _print(served, demo_file)
+        asyncio.run(
+            _serve_together(
+                [
+                    _server(create_app(settings, clock), host, port, certificates, settings),
+                    _server(bank.acs_app(), host, acs_port, certificates, settings),
+                ]
+            )
+        )
+
+
+def _demo_keys(settings: Settings, demo_file: Path, clock: Clock) -> dict[str, str]:
+    """The demo merchant and the operator's key: made on the first run, then reused."""
+    engine = engine_for(settings, Party.PLATFORM)
+    try:
+        if demo_file.exists():
+            known = json.loads(demo_file.read_text())
+            if "merchant_id" in known:
+                with reading(engine) as connection:
+                    if merchants.get_merchant(connection, known["merchant_id"]) is not None:
+                        return {
+                            name: known[name]
+                            for name in (
+                                "merchant_id",
+                                "secret_key",
+                                "publishable_key",
+                                "admin_key",
+                            )
+                        }
+        with writing(engine) as connection:
+            made = merchants.create_merchant(connection, clock=clock, **DEMO_MERCHANT)
+            admin_key = merchants.create_admin_key(connection, clock)
+        return {
+            "merchant_id": made.merchant.id,
+            "secret_key": made.secret_key,
+            "publishable_key": made.publishable_key,
+            "admin_key": admin_key,
+        }
+    finally:
+        engine.dispose()
+
+
+def _describe(
+    settings: Settings,
+    *,
+    certificates: Certificates,
+    keys: dict[str, str],
+    port: int,
+    acs_port: int,
+    issuer_address: str,
+) -> dict[str, Any]:
     api_base = f"https://localhost:{port}"
-    served: dict[str, Any] = {
+    return {
         "version": __version__,
         "api_base": api_base,
         "health_url": f"{api_base}/v1/health",
         "version_url": f"{api_base}/v1/version",
         "openapi_url": f"{api_base}/v1/openapi.json",
+        **keys,
+        "issuer_address": issuer_address,
+        "issuer_3ds_url": f"https://localhost:{acs_port}/3ds/",
         "ca_cert": str(certificates.ca_cert.resolve()),
         "data_dir": str(settings.data_dir.resolve()),
         "databases": {
             party.value: settings.database_url_for(party) for party in settings.parties()
         },
     }
-    demo_file = settings.data_dir / "demo.json"
-    demo_file.write_text(json.dumps(served, indent=2) + "\n")
 
+
+def _print(served: dict[str, Any], demo_file: Path) -> None:
     table = Table(title=f"Mercato {__version__} demo", show_header=False)
-    table.add_row("API", api_base)
+    table.add_row("API", served["api_base"])
     table.add_row("health", served["health_url"])
-    table.add_row("version", served["version_url"])
     table.add_row("OpenAPI document", served["openapi_url"])
+    table.add_row("demo merchant", served["merchant_id"])
+    table.add_row("secret key", served["secret_key"])
+    table.add_row("publishable key", served["publishable_key"])
+    table.add_row("operator key", served["admin_key"])
+    table.add_row("issuing bank (ISO 8583)", served["issuer_address"])
+    table.add_row("issuer's 3-D Secure pages", served["issuer_3ds_url"])
     table.add_row("CA certificate", served["ca_cert"])
     table.add_row("details for scripts", str(demo_file.resolve()))
     console.print(table)
-    console.print(f"Try: curl --cacert {served['ca_cert']} {served['health_url']}", soft_wrap=True)
-    uvicorn.run(
-        create_app(settings),
-        host=host,
-        port=port,
-        ssl_certfile=str(certificates.server_cert),
-        ssl_keyfile=str(certificates.server_key),
-        log_config=None,  # keep Mercato's logging, which masks card numbers
-        log_level=settings.log_level.lower(),
+    console.print(
+        f"Try: curl --cacert {served['ca_cert']} -u {served['secret_key']}: "
+        f"{served['api_base']}/v1/customers",
+        soft_wrap=True,
     )
+
+
+def _server(
+    app: Any, host: str, port: int, certificates: Certificates, settings: Settings
+) -> uvicorn.Server:
+    return uvicorn.Server(
+        uvicorn.Config(
+            app,
+            host=host,
+            port=port,
+            ssl_certfile=str(certificates.server_cert),
+            ssl_keyfile=str(certificates.server_key),
+            log_config=None,  # keep Mercato's logging, which masks card numbers
+            log_level=settings.log_level.lower(),
+        )
+    )
+
+
+async def _serve_together(servers: list[uvicorn.Server]) -> None:
+    """Run the servers until any of them stops (Ctrl-C stops the one that caught it), then
+    stop the rest."""
+    running = [asyncio.create_task(server.serve()) for server in servers]
+    await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+    for server in servers:
+        server.should_exit = True
+    await asyncio.gather(*running, return_exceptions=True)
 
 
 def _refuse_taken_port(host: str, port: int) -> None:
@@ -82,4 +203,4 @@ def _refuse_taken_port(host: str, port: int) -> None:
         try:
             probe.bind((host, port))
         except OSError:
-            raise fail(f"port {port} on {host} is taken; choose another with --port") from None
+            raise fail(f"port {port} on {host} is taken; choose another") from None
