@@ -13,14 +13,15 @@ from mercato.database.engine import create_engine
 from mercato.gateway.payment_tables import metadata as payment_metadata
 from mercato.gateway.tables import metadata as gateway_metadata
 from mercato.ledger.tables import metadata as ledger_metadata
+from mercato.outbox.tables import metadata as outbox_metadata
 from mercato.settings import Party
 from mercato.vault.tables import metadata as vault_metadata
 
 
 @pytest.mark.parametrize(
     "tables",
-    [ledger_metadata, vault_metadata, gateway_metadata, payment_metadata],
-    ids=["ledger", "vault", "gateway", "payments"],
+    [ledger_metadata, vault_metadata, gateway_metadata, payment_metadata, outbox_metadata],
+    ids=["ledger", "vault", "gateway", "payments", "outbox"],
 )
 def test_migrations_build_the_tables_the_code_maps(engine: Engine, tables: sa.MetaData) -> None:
     with engine.connect() as connection:

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from mercato import __version__
-from mercato.api import customers, errors, health, payment_methods
+from mercato.api import customers, errors, events, health, payment_methods, webhook_endpoints
 from mercato.clock import Clock, SystemClock
 from mercato.database.engine import engine_for
 from mercato.gateway.cvc import CvcHolder
@@ -50,4 +50,6 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.include_router(health.router)
     app.include_router(customers.router)
     app.include_router(payment_methods.router)
+    app.include_router(events.router)
+    app.include_router(webhook_endpoints.router)
     return app

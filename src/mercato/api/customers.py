@@ -29,7 +29,10 @@ def retrieve(request: Request, customer_id: str) -> JSONResponse:
 
 @router.post("/{customer_id}", summary="Update a customer")
 async def update(request: Request, customer_id: str) -> JSONResponse:
-    return await write(request, lambda c, caller, p: customers.update(c, caller, customer_id, p))
+    clock = clock_of(request)
+    return await write(
+        request, lambda c, caller, p: customers.update(c, caller, customer_id, p, clock)
+    )
 
 
 @router.delete("/{customer_id}", summary="Delete a customer")

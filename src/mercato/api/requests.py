@@ -21,7 +21,7 @@ from mercato.clock import Clock
 from mercato.database.engine import reading, writing
 from mercato.gateway import idempotency
 from mercato.gateway.errors import AuthenticationError, PermissionError_
-from mercato.gateway.merchants import Caller, KeyKind, authenticate
+from mercato.gateway.merchants import Caller, KeyKind, authenticate, get_merchant
 from mercato.gateway.params import decode_body, decode_query
 from mercato.settings import Party
 
@@ -70,7 +70,14 @@ def caller_of(request: Request, connection: Connection, *, secret: bool = True) 
             "The operator's key acts for a merchant only with a Stripe-Account header."
         )
     if caller.kind is KeyKind.ADMIN:
-        return Caller(KeyKind.ADMIN, request.headers["stripe-account"])
+        account = request.headers["stripe-account"]
+        if get_merchant(connection, account) is None:
+            raise PermissionError_(
+                f"The provided key does not have access to account '{account}' "
+                "(or that account does not exist).",
+                code="account_invalid",
+            )
+        return Caller(KeyKind.ADMIN, account)
     return caller
 
 

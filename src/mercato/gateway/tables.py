@@ -66,3 +66,78 @@ customers = sa.Table(
     sa.Column("deleted_at", UTCDateTime, nullable=True),
 )
 sa.Index("gateway_customers_by_merchant", customers.c.merchant_id, customers.c.id)
+
+webhook_endpoints = sa.Table(
+    "gateway_webhook_endpoints",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),  # we_...
+    sa.Column("merchant_id", sa.String(40), sa.ForeignKey("gateway_merchants.id"), nullable=False),
+    sa.Column("url", sa.String(2048), nullable=False),
+    sa.Column("description", sa.String(5000), nullable=True),
+    sa.Column("enabled_events", JSONDocument, nullable=False),  # ["*"] or event types
+    sa.Column("api_version", sa.String(40), nullable=True),
+    # The signing secret (whsec_...). Kept in clear because every delivery needs it; see ADR 0009.
+    sa.Column("secret", sa.String(100), nullable=False),
+    sa.Column("status", sa.String(12), nullable=False),  # enabled, disabled
+    sa.Column("metadata", JSONDocument, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("deleted_at", UTCDateTime, nullable=True),
+)
+sa.Index(
+    "gateway_webhook_endpoints_by_merchant", webhook_endpoints.c.merchant_id, webhook_endpoints.c.id
+)
+
+events = sa.Table(
+    "gateway_events",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),  # evt_...
+    sa.Column("merchant_id", sa.String(40), sa.ForeignKey("gateway_merchants.id"), nullable=False),
+    sa.Column("type", sa.String(100), nullable=False),
+    sa.Column("api_version", sa.String(40), nullable=True),
+    sa.Column("data", JSONDocument, nullable=False),  # {"object": ..., "previous_attributes": ...}
+    sa.Column("request_id", sa.String(255), nullable=True),
+    sa.Column("idempotency_key", sa.String(255), nullable=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+sa.Index("gateway_events_by_merchant", events.c.merchant_id, events.c.id)
+sa.Index("gateway_events_by_type", events.c.merchant_id, events.c.type, events.c.id)
+
+# One row per (event, endpoint) the event is sent to; its outbox job makes the attempts.
+webhook_deliveries = sa.Table(
+    "gateway_webhook_deliveries",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),  # whd_...
+    sa.Column("merchant_id", sa.String(40), sa.ForeignKey("gateway_merchants.id"), nullable=False),
+    sa.Column("event_id", sa.String(40), sa.ForeignKey("gateway_events.id"), nullable=False),
+    sa.Column(
+        "endpoint_id", sa.String(40), sa.ForeignKey("gateway_webhook_endpoints.id"), nullable=False
+    ),
+    sa.Column("status", sa.String(12), nullable=False),  # pending, succeeded, failed, cancelled
+    sa.Column("attempt_count", sa.Integer, nullable=False),
+    sa.Column("next_attempt_at", UTCDateTime, nullable=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("finished_at", UTCDateTime, nullable=True),
+)
+sa.Index("gateway_webhook_deliveries_by_event", webhook_deliveries.c.event_id)
+sa.Index(
+    "gateway_webhook_deliveries_by_endpoint",
+    webhook_deliveries.c.endpoint_id,
+    webhook_deliveries.c.id,
+)
+
+# Every attempt at a delivery: when, what came back (a status code or an error), how long.
+webhook_attempts = sa.Table(
+    "gateway_webhook_attempts",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),  # wha_...
+    sa.Column(
+        "delivery_id", sa.String(40), sa.ForeignKey("gateway_webhook_deliveries.id"), nullable=False
+    ),
+    sa.Column("attempted_at", UTCDateTime, nullable=False),
+    sa.Column("status_code", sa.Integer, nullable=True),
+    sa.Column("error", sa.String(500), nullable=True),
+    sa.Column("duration_ms", sa.Integer, nullable=False),
+)
+sa.Index(
+    "gateway_webhook_attempts_by_delivery", webhook_attempts.c.delivery_id, webhook_attempts.c.id
+)

@@ -1,0 +1,58 @@
+"""``mercato worker``: run the outbox's background jobs (webhook deliveries) until stopped.
+
+Start as many as you like, on as many machines as share the platform's database: each job
+runs in one worker at a time. Ctrl-C or SIGTERM stops a worker after its current job.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from pathlib import Path
+from types import FrameType
+
+import typer
+
+from mercato.cli.context import fail, reported, settings_of
+from mercato.clock import SystemClock
+from mercato.database import migrate
+from mercato.database.engine import engine_for
+from mercato.gateway import webhooks
+from mercato.outbox import Worker
+from mercato.settings import Party
+
+
+def worker(
+    ctx: typer.Context,
+    poll_interval: float = typer.Option(1.0, min=0.05, help="Seconds to rest when no job is due."),
+    batch: int = typer.Option(10, min=1, max=100, help="Jobs claimed at a time."),
+    ca_bundle: Path | None = typer.Option(  # noqa: B008
+        None,
+        "--ca-bundle",
+        envvar="MERCATO_WEBHOOK_CA_BUNDLE",
+        exists=True,
+        dir_okay=False,
+        help="CA certificates (PEM) to trust for HTTPS endpoints instead of the usual roots.",
+    ),
+) -> None:
+    """Deliver webhooks (and, later, settlement's jobs) from the outbox until interrupted."""
+    settings = settings_of(ctx)
+    engine = engine_for(settings, Party.PLATFORM)
+    with reported():
+        behind = migrate.pending(engine, Party.PLATFORM)
+    if behind:
+        engine.dispose()
+        raise fail("the platform's database is not migrated; run `mercato db upgrade` first")
+    clock = SystemClock()
+    handlers = webhooks.handlers(engine, clock, ca_bundle=ca_bundle)
+    stop = threading.Event()
+
+    def stop_on_signal(_signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, stop_on_signal)
+    signal.signal(signal.SIGTERM, stop_on_signal)
+    try:
+        Worker(engine, clock, handlers).run_forever(stop, poll_interval, limit=batch)
+    finally:
+        engine.dispose()
