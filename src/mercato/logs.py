@@ -106,6 +106,8 @@ def configure(level: str = "INFO", fmt: str = "console") -> None:
     logging.basicConfig(level=level, handlers=[handler], force=True)
     # Alembic narrates every step at INFO; the commands say what was done themselves.
     logging.getLogger("alembic").setLevel(max(logging.getLevelName(level), logging.WARNING))
+    # The HTTP client logs every request's URL at INFO: merchants' webhook addresses.
+    logging.getLogger("httpx2").setLevel(max(logging.getLevelName(level), logging.WARNING))
 
 
 def get_logger(name: str) -> Any:

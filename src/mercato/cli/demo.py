@@ -1,9 +1,10 @@
 """``mercato demo``: every party on one machine, over HTTPS, with what it serves printed.
 
-The platform's API, the simulated issuing bank (ISO 8583 on its own port, its 3-D Secure
-pages over HTTPS) and a demo merchant with its keys. The parties still talk only through
-their wire formats, over loopback. What scripts need is written to ``DATA_DIR/demo.json``
-(readable by its owner only: it holds the demo merchant's keys).
+The platform's API, a worker delivering webhooks, the simulated issuing bank (ISO 8583 on
+its own port, its 3-D Secure pages over HTTPS) and a demo merchant with its keys. The
+parties still talk only through their wire formats, over loopback. What scripts need is
+written to ``DATA_DIR/demo.json`` (readable by its owner only: it holds the demo
+merchant's keys).
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ import typer
 import uvicorn
 from rich.table import Table
 
-from mercato import __version__
+from mercato import __version__, outbox
 from mercato.api.app import create_app
 from mercato.cli.context import console, fail, reported, settings_of
 from mercato.clock import Clock, SystemClock
 from mercato.database import migrate
 from mercato.database.engine import engine_for, reading, writing
-from mercato.gateway import merchants
+from mercato.gateway import merchants, webhooks
 from mercato.issuer import IssuingBank
 from mercato.settings import Party, Settings
 from mercato.tls import Certificates, ensure_certificates
@@ -82,14 +83,23 @@ def demo(
         demo_file.write_text(json.dumps(served, indent=2) + "\n")
         demo_file.chmod(0o600)
         _print(served, demo_file)
-        asyncio.run(
-            _serve_together(
-                [
-                    _server(create_app(settings, clock), host, port, certificates, settings),
-                    _server(bank.acs_app(), host, acs_port, certificates, settings),
-                ]
-            )
+        platform = engine_for(settings, Party.PLATFORM)
+        # The demo's own HTTPS endpoints (a merchant's test receiver) use the demo CA.
+        stop_worker = outbox.start_in_process(
+            platform, clock, webhooks.handlers(platform, clock, ca_bundle=certificates.ca_cert)
         )
+        try:
+            asyncio.run(
+                _serve_together(
+                    [
+                        _server(create_app(settings, clock), host, port, certificates, settings),
+                        _server(bank.acs_app(), host, acs_port, certificates, settings),
+                    ]
+                )
+            )
+        finally:
+            stop_worker()
+            platform.dispose()
 
 
 def _demo_keys(settings: Settings, demo_file: Path, clock: Clock) -> dict[str, str]:

@@ -10,6 +10,7 @@ from pydantic import EmailStr, Field
 from sqlalchemy.engine import Connection
 
 from mercato.clock import Clock
+from mercato.gateway import events
 from mercato.gateway import metadata as metadata_rules
 from mercato.gateway.errors import ResourceMissing
 from mercato.gateway.ids import new_id
@@ -110,7 +111,29 @@ def create(
             created_at=clock.now(),
         )
     )
-    return to_object(_find(connection, caller, customer_id))
+    created = to_object(_find(connection, caller, customer_id))
+    _announce(connection, caller, "customer.created", created, clock)
+    return created
+
+
+def _announce(
+    connection: Connection,
+    caller: Caller,
+    kind: str,
+    customer: dict[str, Any],
+    clock: Clock,
+    *,
+    previous: dict[str, Any] | None = None,
+) -> None:
+    assert caller.merchant_id is not None
+    events.record(
+        connection,
+        merchant_id=caller.merchant_id,
+        type=kind,
+        data_object=customer,
+        previous_attributes=previous,
+        clock=clock,
+    )
 
 
 def retrieve(connection: Connection, caller: Caller, customer_id: str) -> dict[str, Any]:
@@ -118,7 +141,11 @@ def retrieve(connection: Connection, caller: Caller, customer_id: str) -> dict[s
 
 
 def update(
-    connection: Connection, caller: Caller, customer_id: str, params: dict[str, Any]
+    connection: Connection,
+    caller: Caller,
+    customer_id: str,
+    params: dict[str, Any],
+    clock: Clock,
 ) -> dict[str, Any]:
     given = parse(CustomerParams, params)
     row = _find(connection, caller, customer_id)
@@ -134,9 +161,14 @@ def update(
             changes[name] = value.model_dump() if value else None
     if "metadata" in given.model_fields_set:
         changes["metadata"] = metadata_rules.merged(row.metadata, given.metadata)
-    if changes:
-        connection.execute(sa.update(customers).where(customers.c.id == row.id).values(**changes))
-    return to_object(_find(connection, caller, customer_id))
+    if not changes:
+        return to_object(row)
+    before = to_object(row)
+    connection.execute(sa.update(customers).where(customers.c.id == row.id).values(**changes))
+    after = to_object(_find(connection, caller, customer_id))
+    previous = {key: before[key] for key in after if after[key] != before.get(key)}
+    _announce(connection, caller, "customer.updated", after, clock, previous=previous)
+    return after
 
 
 def delete(
@@ -144,9 +176,11 @@ def delete(
 ) -> dict[str, Any]:
     row = _find(connection, caller, customer_id)
     if row.deleted_at is None:
+        before = to_object(row)
         connection.execute(
             sa.update(customers).where(customers.c.id == row.id).values(deleted_at=clock.now())
         )
+        _announce(connection, caller, "customer.deleted", before, clock)
     return {"id": customer_id, "object": "customer", "deleted": True}
 
 
