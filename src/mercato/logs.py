@@ -101,8 +101,21 @@ def configure(level: str = "INFO", fmt: str = "console") -> None:
     )
     # Every standard-library logger, uvicorn's included (it is started with log_config=None),
     # writes through this one handler and its masking filter.
+    # Their records are rendered like structlog's own lines (time, level, logger, event).
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(_RedactingFilter())
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=[
+                structlog.stdlib.add_logger_name,
+                structlog.processors.add_log_level,
+                structlog.processors.TimeStamper(fmt="iso", utc=True),
+                structlog.processors.format_exc_info,
+                redact_card_numbers,
+            ],
+            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+        )
+    )
     logging.basicConfig(level=level, handlers=[handler], force=True)
     # Alembic narrates every step at INFO; the commands say what was done themselves.
     logging.getLogger("alembic").setLevel(max(logging.getLevelName(level), logging.WARNING))
