@@ -81,3 +81,23 @@ def test_a_wrong_method_is_an_error_object_not_a_bare_string(client: TestClient)
 def test_the_openapi_document_is_published_under_v1(client: TestClient) -> None:
     document = client.get("/v1/openapi.json").json()
     assert "/v1/health" in document["paths"]
+
+
+def test_the_openapi_document_states_each_endpoints_parameters(client: TestClient) -> None:
+    document = client.get("/v1/openapi.json").json()
+    create = document["paths"]["/v1/payment_methods"]["post"]["requestBody"]["content"]
+    schema = create["application/x-www-form-urlencoded"]["schema"]
+    assert {"type", "card", "billing_details", "metadata"} <= set(schema["properties"])
+    listing = document["paths"]["/v1/customers"]["get"]["parameters"]
+    assert {"limit", "starting_after", "ending_before", "email"} <= {p["name"] for p in listing}
+
+
+def test_the_reference_page_lists_endpoints_with_their_parameters_in_bracket_notation(
+    client: TestClient,
+) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert "text/html" in page.headers["content-type"]
+    assert "/v1/payment_methods/{payment_method_id}/attach" in page.text
+    assert 'card[number]</code><span class="required">required</span>' in page.text
+    assert "<script" not in page.text  # nothing to load, nothing to run

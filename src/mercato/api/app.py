@@ -8,7 +8,15 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from mercato import __version__
-from mercato.api import customers, errors, events, health, payment_methods, webhook_endpoints
+from mercato.api import (
+    customers,
+    errors,
+    events,
+    health,
+    payment_methods,
+    reference,
+    webhook_endpoints,
+)
 from mercato.clock import Clock, SystemClock
 from mercato.database.engine import engine_for
 from mercato.gateway.cvc import CvcHolder
@@ -48,6 +56,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     )
     errors.install(app)
     app.include_router(health.router)
+    app.include_router(reference.router)
     app.include_router(customers.router)
     app.include_router(payment_methods.router)
     app.include_router(events.router)

@@ -5,13 +5,18 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from mercato.api.reference import query
 from mercato.api.requests import read
 from mercato.gateway import events
 
 router = APIRouter(prefix="/v1/events", tags=["events"])
 
 
-@router.get("", summary="List events, newest first, by type and creation time")
+@router.get(
+    "",
+    summary="List events, newest first, by type and creation time",
+    openapi_extra=query(events.EventListParams),
+)
 def list_(request: Request) -> JSONResponse:
     return read(request, events.list_)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from mercato.api.reference import form, query
 from mercato.api.requests import clock_of, read, write
 from mercato.gateway import payment_methods
 from mercato.gateway.payment_methods import Services
@@ -17,7 +18,11 @@ def services_of(request: Request) -> Services:
     return services
 
 
-@router.post("", summary="Create a payment method from a card")
+@router.post(
+    "",
+    summary="Create a payment method from a card",
+    openapi_extra=form(payment_methods.CreateParams),
+)
 async def create(request: Request) -> JSONResponse:
     services = services_of(request)
     return await write(
@@ -27,7 +32,11 @@ async def create(request: Request) -> JSONResponse:
     )
 
 
-@router.get("", summary="List payment methods, newest first")
+@router.get(
+    "",
+    summary="List payment methods, newest first",
+    openapi_extra=query(payment_methods.PaymentMethodListParams),
+)
 def list_(request: Request) -> JSONResponse:
     return read(request, payment_methods.list_)
 
@@ -39,7 +48,11 @@ def retrieve(request: Request, payment_method_id: str) -> JSONResponse:
     )
 
 
-@router.post("/{payment_method_id}", summary="Update a payment method")
+@router.post(
+    "/{payment_method_id}",
+    summary="Update a payment method",
+    openapi_extra=form(payment_methods.UpdateParams),
+)
 async def update(request: Request, payment_method_id: str) -> JSONResponse:
     clock = clock_of(request)
     return await write(
@@ -47,7 +60,11 @@ async def update(request: Request, payment_method_id: str) -> JSONResponse:
     )
 
 
-@router.post("/{payment_method_id}/attach", summary="Attach a payment method to a customer")
+@router.post(
+    "/{payment_method_id}/attach",
+    summary="Attach a payment method to a customer",
+    openapi_extra=form(payment_methods.AttachParams),
+)
 async def attach(request: Request, payment_method_id: str) -> JSONResponse:
     services = services_of(request)
     return await write(

@@ -6,13 +6,18 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from mercato.api.reference import form
 from mercato.api.requests import clock_of, read, write
 from mercato.gateway import webhooks
 
 router = APIRouter(prefix="/v1/webhook_endpoints", tags=["webhook endpoints"])
 
 
-@router.post("", summary="Create a webhook endpoint (its signing secret is shown only now)")
+@router.post(
+    "",
+    summary="Create a webhook endpoint (its signing secret is shown only now)",
+    openapi_extra=form(webhooks.CreateParams),
+)
 async def create(request: Request) -> JSONResponse:
     clock = clock_of(request)
     return await write(request, lambda c, caller, p: webhooks.create(c, caller, p, clock))
@@ -28,7 +33,11 @@ def retrieve(request: Request, endpoint_id: str) -> JSONResponse:
     return read(request, lambda c, caller, _p: webhooks.retrieve(c, caller, endpoint_id))
 
 
-@router.post("/{endpoint_id}", summary="Update a webhook endpoint")
+@router.post(
+    "/{endpoint_id}",
+    summary="Update a webhook endpoint",
+    openapi_extra=form(webhooks.UpdateParams),
+)
 async def update(request: Request, endpoint_id: str) -> JSONResponse:
     clock = clock_of(request)
     return await write(
