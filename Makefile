@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DATA   ?= var/demo
 
-.PHONY: demo test lint typecheck pytest bench install clean help
+.PHONY: demo test lint typecheck pytest bench install clean help browser
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -39,7 +39,18 @@ lint: $(VENV)/.installed-test  ## ruff: lint and formatting
 typecheck: $(VENV)/.installed-test  ## mypy, strict for src/mercato
 	$(BIN)/mypy
 
-pytest: $(VENV)/.installed-test  ## the whole pytest suite
+# Browser tests drive Debian's Chromium (Playwright's own browser download does not work
+# here). Installed when missing; CI runs as root, a developer may need sudo.
+CHROMIUM := /usr/bin/chromium
+
+$(CHROMIUM):
+	@echo "Installing Debian's Chromium for the browser tests"
+	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq
+	$(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq chromium >/dev/null
+
+browser: $(CHROMIUM)  ## install Debian's Chromium for the browser tests, if missing
+
+pytest: $(VENV)/.installed-test $(CHROMIUM)  ## the whole pytest suite
 	$(BIN)/pytest
 
 test: lint typecheck pytest  ## lint, type checks and the whole suite
