@@ -9,18 +9,22 @@ from fastapi import FastAPI
 
 from mercato import __version__
 from mercato.api import (
+    charges,
     customers,
     errors,
     events,
     health,
+    payment_intents,
     payment_methods,
     reference,
+    refunds,
     webhook_endpoints,
 )
 from mercato.clock import Clock, SystemClock
 from mercato.database.engine import engine_for
 from mercato.gateway.cvc import CvcHolder
 from mercato.gateway.payment_methods import Services
+from mercato.processor import build_processor
 from mercato.settings import Party, Settings
 from mercato.vault import KeyRing, Vault
 
@@ -31,8 +35,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     engines = {party: engine_for(settings, party) for party in settings.parties()}
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(running: FastAPI) -> AsyncIterator[None]:
         yield
+        running.state.processor.close()
         for engine in engines.values():
             engine.dispose()
 
@@ -54,6 +59,12 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         clock=app.state.clock,
         cvcs=CvcHolder(),
     )
+    app.state.processor = build_processor(
+        settings,
+        app.state.clock,
+        engine=engines[Party.PLATFORM],
+        vault=app.state.payment_services.vault,
+    )
     errors.install(app)
     app.include_router(health.router)
     app.include_router(reference.router)
@@ -61,4 +72,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.include_router(payment_methods.router)
     app.include_router(events.router)
     app.include_router(webhook_endpoints.router)
+    app.include_router(payment_intents.router)
+    app.include_router(charges.router)
+    app.include_router(refunds.router)
     return app

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from fastapi import Request
@@ -140,3 +141,88 @@ def _write(
 
 def _status_and_body(outcome: Outcome) -> tuple[int, dict[str, Any]]:
     return (200, outcome) if isinstance(outcome, dict) else outcome
+
+
+class Steps:
+    """Transactions for a handler that talks to another party between them (an issuer), so
+    that none stays open while it waits: each ``transaction()`` is a writing transaction of
+    its own, and the handler calls ``finish`` inside its last one, which stores the response
+    for ``Idempotency-Key`` replays together with the work that made it."""
+
+    def __init__(self, engine: Engine, claimed: idempotency.Claim | None) -> None:
+        self.engine = engine
+        self._claimed = claimed
+        self.finished = False
+        self.committed = False
+
+    @property
+    def idempotency_key(self) -> str | None:
+        return None if self._claimed is None else self._claimed.key
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        finished_before = self.finished
+        try:
+            with writing(self.engine) as connection:
+                yield connection
+        except BaseException:
+            self.finished = finished_before  # a response stored in a rolled-back transaction
+            raise
+        self.committed = True
+
+    def finish(self, connection: Connection, outcome: Outcome) -> None:
+        if self._claimed is not None:
+            idempotency.finish(connection, self._claimed, *_status_and_body(outcome))
+        self.finished = True
+
+
+StepsHandler = Callable[[Steps, Caller, dict[str, Any]], Outcome]
+
+
+async def write_in_steps(
+    request: Request, handler: StepsHandler, *, publishable: bool = False
+) -> JSONResponse:
+    """A POST whose handler runs its own transactions (``Steps``): the idempotency key is
+    claimed as for ``write``, and kept with the response the handler finishes with. If the
+    handler raises before it committed anything, the key is freed, as ``write`` frees it.
+    If it raises later (an intent claimed for processing, the issuer asked), the key stays
+    in flight, as after a crash: a retry is told 409 until ``idempotency.LOCK_TIMEOUT``, by
+    when the first request's effects are the resource's own state, which its recovery job
+    resolves."""
+    body = await request.body()
+    params = decode_body(body, request.headers.get("content-type", ""))
+    return await run_in_threadpool(_write_in_steps, request, handler, params, publishable)
+
+
+def _write_in_steps(
+    request: Request, handler: StepsHandler, params: dict[str, Any], publishable: bool
+) -> JSONResponse:
+    engine, clock = platform_engine(request), clock_of(request)
+    with reading(engine) as connection:
+        caller = caller_of(request, connection, secret=not publishable)
+    key = request.headers.get("idempotency-key")
+    claimed: idempotency.Claim | None = None
+    if key is not None:
+        outcome = idempotency.claim(
+            engine,
+            clock,
+            owner=caller.owner,
+            key=key,
+            method=request.method,
+            path=request.url.path,
+            params=params,
+        )
+        if isinstance(outcome, idempotency.Replay):
+            return respond(outcome.status, outcome.body, replayed=True)
+        claimed = outcome
+    steps = Steps(engine, claimed)
+    try:
+        status, body = _status_and_body(handler(steps, caller, params))
+    except Exception:
+        if claimed is not None and not steps.committed:
+            idempotency.release(engine, claimed)
+        raise
+    if claimed is not None and not steps.finished:
+        with writing(engine) as connection:
+            idempotency.finish(connection, claimed, status, body)
+    return respond(status, body)

@@ -18,7 +18,7 @@ from mercato.database.engine import writing
 from mercato.settings import Party
 
 BRANCHES: dict[Party, tuple[str, ...]] = {
-    Party.PLATFORM: ("ledger", "vault", "gateway", "payments"),
+    Party.PLATFORM: ("ledger", "vault", "gateway", "payments", "processor"),
     Party.ISSUER: ("ledger", "vault", "issuer"),
 }
 """The migration branches that make up each party's database, in the order they apply."""
