@@ -42,6 +42,13 @@ class Settings(BaseSettings):
         default="127.0.0.1:8583",
         description="Where the issuing bank listens for ISO 8583 (host:port).",
     )
+    issuer_acs_url: str | None = Field(
+        default=None,
+        description="The issuing bank's 3-D Secure server (https://host:port); unset: none.",
+    )
+    issuer_acs_ca_bundle: str | None = Field(
+        default=None, description="CA certificates (PEM) to trust for the 3-D Secure server."
+    )
     vault_master_keys: SecretStr | None = Field(
         default=None,
         description=(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import http.server
+import queue
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -74,3 +77,57 @@ def shot(page: Any, name: str) -> Path:
     path = folder / f"{len(list(folder.iterdir())):02d}-{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+class Shop(http.server.BaseHTTPRequestHandler):
+    """The merchant's page the cardholder comes back to after the challenge."""
+
+    def do_GET(self) -> None:
+        body = b"<!doctype html><title>Back at the shop</title><h1>Back at the shop</h1>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def shop() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Shop)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/order/7/done"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+class Receiver(http.server.BaseHTTPRequestHandler):
+    """A merchant's webhook receiver: keeps what it is sent."""
+
+    received: queue.Queue[tuple[bytes, str]]
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.received.put((body, self.headers["Stripe-Signature"]))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def receiver() -> Iterator[tuple[str, queue.Queue[tuple[bytes, str]]]]:
+    received: queue.Queue[tuple[bytes, str]] = queue.Queue()
+    handler = type("Handler", (Receiver,), {"received": received})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/hooks", received
+    server.shutdown()
+    server.server_close()
+    thread.join()

@@ -3,41 +3,11 @@ Secure challenge as a cardholder meets it."""
 
 from __future__ import annotations
 
-import http.server
-import threading
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from running_demo import RunningDemo
 
 from conftest import shot
-
-
-class Shop(http.server.BaseHTTPRequestHandler):
-    """The merchant's page the cardholder comes back to after the challenge."""
-
-    def do_GET(self) -> None:
-        body = b"<!doctype html><title>Back at the shop</title><h1>Back at the shop</h1>"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def shop() -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Shop)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/order/7/done"
-    server.shutdown()
-    server.server_close()
-    thread.join()
 
 
 def test_the_api_reference_page_reads_well_in_a_browser(

@@ -3,9 +3,7 @@ events, and their delivery by the demo's worker to a receiver that verifies each
 
 from __future__ import annotations
 
-import http.server
 import queue
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -20,34 +18,6 @@ def merchant(shared_demo: RunningDemo) -> Iterator[dict[str, str]]:
     made = shared_demo.create_merchant("Tea & Biscuits Ltd", country="GB", currency="gbp")
     with as_merchant(shared_demo, made):
         yield made
-
-
-class Receiver(http.server.BaseHTTPRequestHandler):
-    """A merchant's webhook receiver: keeps what it is sent."""
-
-    received: queue.Queue[tuple[bytes, str]]
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        self.received.put((body, self.headers["Stripe-Signature"]))
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def receiver() -> Iterator[tuple[str, queue.Queue[tuple[bytes, str]]]]:
-    received: queue.Queue[tuple[bytes, str]] = queue.Queue()
-    handler = type("Handler", (Receiver,), {"received": received})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/hooks", received
-    server.shutdown()
-    server.server_close()
-    thread.join()
 
 
 def test_the_demo_delivers_a_signed_event_the_merchant_can_verify(

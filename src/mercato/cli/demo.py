@@ -25,7 +25,8 @@ from mercato.cli.context import console, fail, reported, settings_of
 from mercato.clock import Clock, SystemClock
 from mercato.database import migrate
 from mercato.database.engine import engine_for, reading, writing
-from mercato.gateway import merchants, webhooks
+from mercato.gateway import merchants, payment_intents, webhooks
+from mercato.gateway.payment_intents import Payments
 from mercato.issuer import IssuingBank
 from mercato.settings import Party, Settings
 from mercato.tls import Certificates, ensure_certificates
@@ -71,7 +72,13 @@ def demo(
         ) from None
     with iso, bank.expiring_holds():
         iso_host, iso_port = iso.address
-        settings = settings.model_copy(update={"issuer_address": f"{iso_host}:{iso_port}"})
+        settings = settings.model_copy(
+            update={
+                "issuer_address": f"{iso_host}:{iso_port}",
+                "issuer_acs_url": f"https://localhost:{acs_port}",
+                "issuer_acs_ca_bundle": str(certificates.ca_cert),
+            }
+        )
         served = _describe(
             settings,
             certificates=certificates,
@@ -85,14 +92,21 @@ def demo(
         _print(served, demo_file)
         platform = engine_for(settings, Party.PLATFORM)
         # The demo's own HTTPS endpoints (a merchant's test receiver) use the demo CA.
+        api = create_app(settings, clock)
+        payments = Payments(api.state.payment_services, api.state.processor)
         stop_worker = outbox.start_in_process(
-            platform, clock, webhooks.handlers(platform, clock, ca_bundle=certificates.ca_cert)
+            platform,
+            clock,
+            {
+                **webhooks.handlers(platform, clock, ca_bundle=certificates.ca_cert),
+                **payment_intents.background_handlers(platform, payments),
+            },
         )
         try:
             asyncio.run(
                 _serve_together(
                     [
-                        _server(create_app(settings, clock), host, port, certificates, settings),
+                        _server(api, host, port, certificates, settings),
                         _server(bank.acs_app(), host, acs_port, certificates, settings),
                     ]
                 )

@@ -17,9 +17,14 @@ from mercato.cli.context import fail, reported, settings_of
 from mercato.clock import SystemClock
 from mercato.database import migrate
 from mercato.database.engine import engine_for
-from mercato.gateway import webhooks
+from mercato.gateway import payment_intents, webhooks
+from mercato.gateway.cvc import CvcHolder
+from mercato.gateway.payment_intents import Payments
+from mercato.gateway.payment_methods import Services
 from mercato.outbox import Worker
+from mercato.processor import build_processor
 from mercato.settings import Party
+from mercato.vault import KeyRing, Vault
 
 
 def worker(
@@ -35,7 +40,8 @@ def worker(
         help="CA certificates (PEM) to trust for HTTPS endpoints instead of the usual roots.",
     ),
 ) -> None:
-    """Deliver webhooks (and, later, settlement's jobs) from the outbox until interrupted."""
+    """Run the outbox's jobs until interrupted: webhook deliveries, and the payments' own
+    (completions and reversals owed to issuers, confirmations a crash left unfinished)."""
     settings = settings_of(ctx)
     engine = engine_for(settings, Party.PLATFORM)
     with reported():
@@ -44,7 +50,14 @@ def worker(
         engine.dispose()
         raise fail("the platform's database is not migrated; run `mercato db upgrade` first")
     clock = SystemClock()
-    handlers = webhooks.handlers(engine, clock, ca_bundle=ca_bundle)
+    services = Services(
+        Vault(KeyRing.from_settings(settings, Party.PLATFORM), clock), clock, CvcHolder()
+    )
+    processor = build_processor(settings, clock, engine=engine, vault=services.vault)
+    handlers = {
+        **webhooks.handlers(engine, clock, ca_bundle=ca_bundle),
+        **payment_intents.background_handlers(engine, Payments(services, processor)),
+    }
     stop = threading.Event()
 
     def stop_on_signal(_signum: int, _frame: FrameType | None) -> None:
@@ -55,4 +68,5 @@ def worker(
     try:
         Worker(engine, clock, handlers).run_forever(stop, poll_interval, limit=batch)
     finally:
+        processor.close()
         engine.dispose()
