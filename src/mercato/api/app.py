@@ -22,6 +22,7 @@ from mercato.api import (
 )
 from mercato.clock import Clock, SystemClock
 from mercato.database.engine import engine_for
+from mercato.gateway import idempotency
 from mercato.gateway.cvc import CvcHolder
 from mercato.gateway.payment_methods import Services
 from mercato.processor import build_processor
@@ -54,8 +55,10 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.state.settings = settings
     app.state.engines = engines
     app.state.clock = clock or SystemClock()
+    vault = Vault(KeyRing.from_settings(settings, Party.PLATFORM), app.state.clock)
+    app.state.idempotency_secret = idempotency.secret_from(vault.keyring.fingerprint_key)
     app.state.payment_services = Services(
-        vault=Vault(KeyRing.from_settings(settings, Party.PLATFORM), app.state.clock),
+        vault=vault,
         clock=app.state.clock,
         cvcs=CvcHolder(),
     )

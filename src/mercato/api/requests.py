@@ -116,6 +116,7 @@ def _write(
         outcome = idempotency.claim(
             engine,
             clock,
+            secret=request.app.state.idempotency_secret,
             owner=caller.owner,
             key=key,
             method=request.method,
@@ -206,6 +207,7 @@ def _write_in_steps(
         outcome = idempotency.claim(
             engine,
             clock,
+            secret=request.app.state.idempotency_secret,
             owner=caller.owner,
             key=key,
             method=request.method,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -47,9 +48,17 @@ class Claim:
     key: str
 
 
-def params_hash(method: str, path: str, params: dict[str, Any]) -> str:
+def params_hash(secret: bytes, method: str, path: str, params: dict[str, Any]) -> str:
+    """A keyed fingerprint of the request. Keyed, because parameters can carry a card's
+    number and security code: a plain hash of them could be reversed by trying every number
+    with the known first six and last four digits. Without the key it cannot be tested."""
     canonical = json.dumps([method, path, params], sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hmac.new(secret, canonical.encode(), hashlib.sha256).hexdigest()
+
+
+def secret_from(fingerprint_key: bytes) -> bytes:
+    """The key of the request fingerprints, derived from the vault's fingerprint key."""
+    return hmac.new(fingerprint_key, b"mercato.gateway.idempotency.v1", hashlib.sha256).digest()
 
 
 def claim(
@@ -61,6 +70,7 @@ def claim(
     method: str,
     path: str,
     params: dict[str, Any],
+    secret: bytes,
 ) -> Claim | Replay:
     """Take ``key`` for this request, or return the response stored for it."""
     if not key or len(key) > MAX_KEY_LENGTH:
@@ -68,7 +78,7 @@ def claim(
             f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} characters.", param="Idempotency-Key"
         )
     now = clock.now()
-    fingerprint = params_hash(method, path, params)
+    fingerprint = params_hash(secret, method, path, params)
     t = idempotency_keys.c
     with writing(engine) as connection:
         dialect = postgresql if connection.dialect.name == "postgresql" else sqlite

@@ -13,13 +13,14 @@ from mercato.database.engine import writing
 from mercato.gateway import idempotency
 from mercato.gateway.errors import Conflict, IdempotencyError
 
+SECRET = b"k" * 32
 REQUEST = {"owner": "acct_1", "key": "order-7", "method": "POST", "path": "/v1/customers"}
 
 
 def claim(
     engine: Engine, clock: ManualClock, **params: str
 ) -> idempotency.Claim | idempotency.Replay:
-    return idempotency.claim(engine, clock, params=dict(params), **REQUEST)
+    return idempotency.claim(engine, clock, params=dict(params), secret=SECRET, **REQUEST)
 
 
 def test_the_first_request_claims_the_key_and_a_retry_replays_its_response(
@@ -89,3 +90,29 @@ def test_of_two_concurrent_requests_with_one_key_exactly_one_runs(
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == ["Claim", "Conflict", "Conflict", "Conflict"]
+
+
+def test_a_stored_request_carrying_a_card_cannot_be_recomputed_without_the_key(
+    engine: Engine, clock: ManualClock
+) -> None:
+    """The parameters of a card request hold the number and security code; what is kept of
+    them must not let anyone test guesses of the number (six first and four last digits
+    known leave only about 10**8 of them)."""
+    import hashlib
+    import json
+
+    import sqlalchemy as sa
+
+    from mercato.gateway.tables import idempotency_keys
+
+    card = {"number": "4242424242424242", "exp_month": "12", "exp_year": "2030", "cvc": "123"}
+    params = {"type": "card", "card": card}
+    idempotency.claim(engine, clock, params=params, secret=SECRET, **REQUEST)
+    with engine.connect() as connection:
+        stored = connection.execute(sa.select(idempotency_keys.c.params_hash)).scalar_one()
+    canonical = json.dumps(
+        [REQUEST["method"], REQUEST["path"], params], sort_keys=True, separators=(",", ":")
+    )
+    assert stored != hashlib.sha256(canonical.encode()).hexdigest()
+    assert stored != idempotency.params_hash(b"x" * 32, REQUEST["method"], REQUEST["path"], params)
+    assert "4242" not in stored
