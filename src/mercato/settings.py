@@ -1,6 +1,6 @@
 """Settings, read once from the environment (prefix ``MERCATO_``) and from the command line.
 
-Every party (the platform, and later the issuing bank and the commercial bank) keeps its own
+Every party (the platform and the issuing bank; the commercial bank to come) keeps its own
 database. In the embedded default each is an SQLite file under the data directory; in
 production each URL points at PostgreSQL (``postgresql+psycopg://...``).
 """

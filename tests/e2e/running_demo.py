@@ -56,12 +56,14 @@ class RunningDemo:
             if self.process.poll() is not None:
                 pytest.fail(f"mercato demo exited early:\n{self.stop()}")
             if demo_file.exists():
-                details: dict[str, Any] = json.loads(demo_file.read_text())
                 try:
-                    httpx.get(details["health_url"], verify=self.trust(details), timeout=2)
+                    details: dict[str, Any] = json.loads(demo_file.read_text())
+                    # Both HTTPS servers: the API, and the issuer's 3-D Secure pages.
+                    for url in (details["health_url"], details["issuer_3ds_url"]):
+                        httpx.get(url, verify=self.trust(details), timeout=2)
                     return details
-                except httpx.TransportError:
-                    pass
+                except (httpx.TransportError, ValueError):
+                    pass  # not serving yet, or demo.json half written
             time.sleep(0.2)
         pytest.fail(f"mercato demo did not answer within 60 s:\n{self.stop()}")
 

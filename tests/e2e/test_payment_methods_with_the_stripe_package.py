@@ -91,3 +91,15 @@ def test_a_publishable_key_may_create_a_payment_method_but_not_read_one(
     )
     with pytest.raises(stripe.PermissionError):
         stripe.PaymentMethod.retrieve(method.id, api_key=merchant["publishable_key"])
+
+
+def test_a_publishable_key_cannot_attach_a_card_to_a_customer(merchant: dict[str, str]) -> None:
+    customer = stripe.Customer.create(name="Ada")
+    with pytest.raises(stripe.PermissionError) as refused:
+        stripe.PaymentMethod.create(
+            type="card",
+            card=card("4242424242424242"),
+            customer=customer.id,
+            api_key=merchant["publishable_key"],
+        )
+    assert refused.value.error.param == "customer"

@@ -33,7 +33,9 @@ from mercato.vault import KeyRing, Vault
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
     """The v1 API for the parties named in ``settings``, on ``clock`` (default: the wall)."""
     settings = settings or Settings()
-    engines = {party: engine_for(settings, party) for party in settings.parties()}
+    # The API reaches only the platform's own database: the banks are other parties, reached
+    # over their wire formats, and an API process holds none of their credentials.
+    engines = {Party.PLATFORM: engine_for(settings, Party.PLATFORM)}
 
     @asynccontextmanager
     async def lifespan(running: FastAPI) -> AsyncIterator[None]:
@@ -47,8 +49,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         title="Mercato API",
         version=__version__,
         openapi_url="/v1/openapi.json",
-        # The interactive pages of FastAPI load scripts from a CDN, which an offline demo
-        # cannot reach; the API reference page will be rendered by Mercato itself.
+        # FastAPI's interactive pages load scripts from a CDN, which an offline demo cannot
+        # reach; Mercato renders its own reference page at /docs (api/reference.py).
         docs_url=None,
         redoc_url=None,
     )

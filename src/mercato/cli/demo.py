@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import socket
 from pathlib import Path
 from typing import Any
@@ -87,8 +88,7 @@ def demo(
             acs_port=acs_port,
             issuer_address=f"{iso_host}:{iso_port}",
         )
-        demo_file.write_text(json.dumps(served, indent=2) + "\n")
-        demo_file.chmod(0o600)
+        _write_private(demo_file, json.dumps(served, indent=2) + "\n")
         _print(served, demo_file)
         platform = engine_for(settings, Party.PLATFORM)
         # The demo's own HTTPS endpoints (a merchant's test receiver) use the demo CA.
@@ -114,6 +114,14 @@ def demo(
         finally:
             stop_worker()
             platform.dispose()
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write ``path`` readable by its owner only, from the moment it exists."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # an existing file keeps its mode through O_CREAT
+    with os.fdopen(descriptor, "w") as file:
+        file.write(text)
 
 
 def _demo_keys(settings: Settings, demo_file: Path, clock: Clock) -> dict[str, str]:

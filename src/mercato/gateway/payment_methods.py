@@ -18,9 +18,9 @@ from mercato.clock import Clock
 from mercato.gateway import metadata as metadata_rules
 from mercato.gateway.customers import Address
 from mercato.gateway.cvc import CvcHolder
-from mercato.gateway.errors import CardError, InvalidRequest, ResourceMissing
+from mercato.gateway.errors import CardError, InvalidRequest, PermissionError_, ResourceMissing
 from mercato.gateway.ids import new_id
-from mercato.gateway.merchants import Caller
+from mercato.gateway.merchants import Caller, KeyKind
 from mercato.gateway.pagination import ListParams, list_object, page
 from mercato.gateway.params import Params, parse
 from mercato.gateway.payment_tables import payment_methods
@@ -251,6 +251,12 @@ def create(
     if given.card is None:
         raise InvalidRequest(
             "Missing required param: card.", code="parameter_missing", param="card"
+        )
+    if given.customer and caller.kind is KeyKind.PUBLISHABLE:
+        raise PermissionError_(
+            "A publishable key cannot attach a payment method to a customer: attach it from "
+            "your server with your secret key.",
+            param="customer",
         )
     customer_id = _customer_of(connection, caller, given.customer) if given.customer else None
     row = store_card(
