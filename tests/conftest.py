@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 
@@ -15,6 +16,7 @@ import psycopg
 import pytest
 from sqlalchemy.engine import Engine
 
+from logscan import LOGS, card_numbers_in
 from mercato.clock import ManualClock
 from mercato.database import migrate
 from mercato.database.engine import create_engine, reading
@@ -110,6 +112,26 @@ def ledger(request: pytest.FixtureRequest, engine: Engine, clock: ManualClock) -
         with reading(engine) as connection:
             report = verify(connection, "platform")
         assert report.findings == [], "the books do not balance after this scenario"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if LOGS.exists():
+        shutil.rmtree(LOGS)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """No log any process of Mercato wrote during the suite may carry a card number."""
+    leaks = [
+        f"{path.name} line {line_number}: a card number {number[:6]}...{number[-4:]}"
+        for path in sorted(LOGS.glob("*.log"))
+        for line_number, line in enumerate(path.read_text(errors="replace").splitlines(), 1)
+        for number in card_numbers_in(line)
+    ]
+    if leaks:
+        session.config.pluginmanager.get_plugin("terminalreporter").write_line(  # type: ignore[union-attr]
+            "CARD NUMBERS IN LOGS:\n" + "\n".join(leaks), red=True, bold=True
+        )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

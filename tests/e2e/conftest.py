@@ -10,10 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser import CHROMIUM, SCREENSHOTS
 from running_demo import RunningDemo
-
-CHROMIUM = "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 
 
 @pytest.fixture
@@ -68,15 +66,6 @@ def browser_page(request: pytest.FixtureRequest) -> Iterator[Any]:
         finally:
             context.close()
             browser.close()
-
-
-def shot(page: Any, name: str) -> Path:
-    """Save a screenshot of ``page`` and return where."""
-    folder: Path = page.screenshots
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{len(list(folder.iterdir())):02d}-{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
 
 
 class Shop(http.server.BaseHTTPRequestHandler):

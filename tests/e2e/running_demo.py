@@ -17,6 +17,8 @@ from typing import Any
 import httpx2 as httpx
 import pytest
 
+from logscan import keep_log
+
 
 def mercato_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MERCATO_")}
@@ -83,6 +85,7 @@ class RunningDemo:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.output, _ = self.process.communicate()
+            keep_log(f"demo-{self.data_dir.name}", self.output)
         return self.output
 
     def create_merchant(

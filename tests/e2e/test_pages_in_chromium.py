@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from browser import shot
 from running_demo import RunningDemo
-
-from conftest import shot
 
 
 def test_the_api_reference_page_reads_well_in_a_browser(

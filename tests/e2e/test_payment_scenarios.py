@@ -13,10 +13,9 @@ from typing import Any
 
 import pytest
 import stripe
+from browser import shot
 from running_demo import RunningDemo, mercato_env
 from stripe_client import as_merchant
-
-from conftest import shot
 
 NEXT_YEAR = dt.datetime.now(dt.UTC).year + 1
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from logscan import keep_log
 from mercato import __version__
 from mercato.database.engine import create_engine
 from mercato.ledger import AccountKind, AccountSpec, Ledger, transfer
@@ -25,7 +26,7 @@ def mercato(
     env["COLUMNS"] = "200"
     if database_url:
         env["MERCATO_DATABASE_URL"] = database_url
-    return subprocess.run(
+    result = subprocess.run(
         [sys.executable, "-m", "mercato", *args],
         capture_output=True,
         text=True,
@@ -33,6 +34,8 @@ def mercato(
         timeout=120,
         check=False,
     )
+    keep_log("cli", result.stdout + result.stderr)
+    return result
 
 
 def test_version_prints_the_packages_version(tmp_path: Path) -> None:
