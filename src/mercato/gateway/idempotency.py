@@ -2,12 +2,13 @@
 
 As Stripe does it: a key belongs to one merchant, is kept 24 hours, replays the first
 response for the same request (a decline too: it changed the payment's state), is an
-``idempotency_error`` when sent with other parameters or to another endpoint, and a ``409``
-while the first request is still running. As with Stripe, a request refused before it did
-anything (bad parameters, no such object) keeps no response: the key is free again. Claiming a key is its own short transaction, so a concurrent duplicate sees it at
-once; the response is stored in the same transaction as the request's own work, so the two
-are kept or lost together. A request that died while holding its key (a crashed process)
-leaves it locked until ``LOCK_TIMEOUT`` passes, then the key may be tried again.
+``idempotency_error`` when sent with other parameters or to another endpoint, and a
+``409`` while the first request is still running. As with Stripe, a request refused
+before it did anything (bad parameters, no such object) keeps no response: the key is
+free again. Claiming a key is its own short transaction, so a concurrent duplicate sees it
+at once; the response is stored in the same transaction as the request's own work, so the
+two are kept or lost together. A request that died while holding its key (a crashed
+process) leaves it locked until ``LOCK_TIMEOUT`` passes, then the key may be tried again.
 """
 
 from __future__ import annotations
