@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from mercato.api.reference import form, query
 from mercato.api.requests import Steps, platform_engine, read, write, write_in_steps
 from mercato.gateway import payment_intents
-from mercato.gateway.payment_intents import Payments
+from mercato.gateway.intent_records import Payments
 
 router = APIRouter(prefix="/v1/payment_intents", tags=["payment intents"])
 

@@ -17,8 +17,9 @@ from sqlalchemy.engine import Engine, make_url
 from mercato.api.app import create_app
 from mercato.clock import ManualClock
 from mercato.database.engine import create_engine, reading, writing
+from mercato.gateway.confirmations import background_handlers
+from mercato.gateway.intent_records import Payments
 from mercato.gateway.merchants import NewMerchant, create_merchant
-from mercato.gateway.payment_intents import Payments, background_handlers
 from mercato.issuer import IssuingBank, keys
 from mercato.ledger import Ledger, verify
 from mercato.outbox import Worker

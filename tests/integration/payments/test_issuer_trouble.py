@@ -19,7 +19,7 @@ from payments_world import (
 from sqlalchemy.engine import Engine
 
 from mercato.clock import ManualClock
-from mercato.gateway.payment_intents import STUCK_AFTER
+from mercato.gateway.confirmations import STUCK_AFTER
 from mercato.issuer import IssuingBank
 from mercato.outbox import Worker
 from mercato.processor import Processor

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 from payments_world import Shop, issuer_authorisations, merchant_balance
 from sqlalchemy.engine import Engine
 
-from mercato.gateway.payment_intents import Payments
+from mercato.gateway.intent_records import Payments
 from mercato.issuer import IssuingBank
 
 REQUIRES_3DS = "4000002500003155"

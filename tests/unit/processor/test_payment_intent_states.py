@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mercato.gateway.errors import InvalidRequest
-from mercato.gateway.payment_intents import (
+from mercato.gateway.intent_records import (
     ALLOWED,
     Action,
     Status,
