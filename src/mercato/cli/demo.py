@@ -23,11 +23,12 @@ from rich.table import Table
 from mercato import __version__, outbox
 from mercato.api.app import create_app
 from mercato.cli.context import console, fail, reported, settings_of
+from mercato.cli.worker import housekeeping
 from mercato.clock import Clock, SystemClock
 from mercato.database import migrate
 from mercato.database.engine import engine_for, reading, writing
 from mercato.gateway import merchants, payment_intents, webhooks
-from mercato.gateway.payment_intents import Payments
+from mercato.gateway.intent_records import Payments
 from mercato.issuer import IssuingBank
 from mercato.settings import Party, Settings
 from mercato.tls import Certificates, ensure_certificates
@@ -101,6 +102,7 @@ def demo(
                 **webhooks.handlers(platform, clock, ca_bundle=certificates.ca_cert),
                 **payment_intents.background_handlers(platform, payments),
             },
+            duties=housekeeping(platform, clock),
         )
         try:
             asyncio.run(

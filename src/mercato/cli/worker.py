@@ -1,4 +1,5 @@
-"""``mercato worker``: run the outbox's background jobs (webhook deliveries) until stopped.
+"""``mercato worker``: run the outbox's background jobs (webhook deliveries) and the
+platform's housekeeping duties until stopped.
 
 Start as many as you like, on as many machines as share the platform's database: each job
 runs in one worker at a time. Ctrl-C or SIGTERM stops a worker after its current job.
@@ -6,25 +7,44 @@ runs in one worker at a time. Ctrl-C or SIGTERM stops a worker after its current
 
 from __future__ import annotations
 
+import datetime as dt
 import signal
 import threading
 from pathlib import Path
 from types import FrameType
 
 import typer
+from sqlalchemy.engine import Engine
 
 from mercato.cli.context import fail, reported, settings_of
-from mercato.clock import SystemClock
+from mercato.clock import Clock, SystemClock
 from mercato.database import migrate
 from mercato.database.engine import engine_for
-from mercato.gateway import payment_intents, webhooks
+from mercato.gateway import idempotency, payment_intents, webhooks
 from mercato.gateway.cvc import CvcHolder
-from mercato.gateway.payment_intents import Payments
+from mercato.gateway.intent_records import Payments
 from mercato.gateway.payment_methods import Services
-from mercato.outbox import Worker
+from mercato.outbox import Duty, Worker
 from mercato.processor import build_processor
 from mercato.settings import Party
 from mercato.vault import KeyRing, Vault
+
+FORGET_KEYS_EVERY = dt.timedelta(hours=1)
+
+
+def housekeeping(engine: Engine, clock: Clock) -> list[Duty]:
+    """The platform's periodic duties, for ``mercato worker`` and ``mercato demo``.
+
+    Not yet the platform ledger's ``expire_holds``: capturing or canceling a payment whose
+    hold was released that way fails with ``HoldAlreadyResolved`` instead of answering as
+    for an expired authorisation, until the processor treats the two alike."""
+    return [
+        Duty(
+            "idempotency.forget_expired",
+            FORGET_KEYS_EVERY,
+            lambda: idempotency.forget_expired(engine, clock),
+        ),
+    ]
 
 
 def worker(
@@ -41,7 +61,8 @@ def worker(
     ),
 ) -> None:
     """Run the outbox's jobs until interrupted: webhook deliveries, and the payments' own
-    (completions and reversals owed to issuers, confirmations a crash left unfinished)."""
+    (completions and reversals owed to issuers, confirmations a crash left unfinished); and
+    the housekeeping: Idempotency-Keys older than 24 hours forgotten every hour."""
     settings = settings_of(ctx)
     engine = engine_for(settings, Party.PLATFORM)
     with reported():
@@ -66,7 +87,9 @@ def worker(
     signal.signal(signal.SIGINT, stop_on_signal)
     signal.signal(signal.SIGTERM, stop_on_signal)
     try:
-        Worker(engine, clock, handlers).run_forever(stop, poll_interval, limit=batch)
+        Worker(engine, clock, handlers, duties=housekeeping(engine, clock)).run_forever(
+            stop, poll_interval, limit=batch
+        )
     finally:
         processor.close()
         engine.dispose()

@@ -5,6 +5,9 @@ time (``queue.claim``), and a worker finishes only jobs still its own. The lease
 the longest batch: ``limit`` jobs run one after another within it. A job whose worker died
 is taken again once its lease has passed, so handlers must be safe to run twice (a webhook
 may arrive twice; its receiver deduplicates by event id, as with Stripe).
+
+Between rounds of jobs, ``run_forever`` runs the worker's duties that are due (``duties``):
+its own purge of old finished jobs, and whatever housekeeping its caller gives it.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from sqlalchemy.engine import Engine
 
@@ -22,6 +25,7 @@ from mercato.clock import Clock
 from mercato.ids import uuid7
 from mercato.logs import get_logger
 from mercato.outbox import queue
+from mercato.outbox.duties import Duties, Duty
 from mercato.outbox.jobs import Done, GiveUp, Handler, Job, Outcome, default_retry
 
 log = get_logger(__name__)
@@ -33,11 +37,12 @@ MAX_CLAIMS = 50
 """Claims after which a job that never finishes (its worker dies, or its result cannot be
 stored) is given up without running it again."""
 KEEP_FINISHED = dt.timedelta(days=7)
-_PURGE_EVERY = 3600.0  # seconds of wall time between purges of old finished jobs
+PURGE_EVERY = dt.timedelta(hours=1)
 
 
 class Worker:
-    """Runs the jobs whose kinds ``handlers`` knows; others are left to workers that do."""
+    """Runs the jobs whose kinds ``handlers`` knows (others are left to workers that do),
+    and, in ``run_forever``, its ``duties`` when they are due."""
 
     def __init__(
         self,
@@ -48,6 +53,7 @@ class Worker:
         lease: dt.timedelta = DEFAULT_LEASE,
         job_budget: dt.timedelta = DEFAULT_JOB_BUDGET,
         name: str | None = None,
+        duties: Iterable[Duty] = (),
     ) -> None:
         if job_budget >= lease:
             raise ValueError("the lease must outlast at least one job")
@@ -57,6 +63,11 @@ class Worker:
         self.lease = lease
         self.job_budget = job_budget
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid7().hex[-8:]}"
+        purge = Duty("outbox.purge_finished", PURGE_EVERY, self._purge_finished)
+        self.duties = Duties([purge, *duties], clock)
+
+    def _purge_finished(self) -> int:
+        return queue.purge_finished(self.engine, self.clock, older_than=KEEP_FINISHED)
 
     def run_once(self, limit: int = 10, stop: threading.Event | None = None) -> int:
         """Claim up to ``limit`` due jobs and run them; returns how many were run.
@@ -102,30 +113,39 @@ class Worker:
     def run_forever(
         self, stop: threading.Event, poll_interval: float = 1.0, *, limit: int = 10
     ) -> None:
-        """Run jobs until ``stop`` is set, resting ``poll_interval`` seconds when none is due."""
-        log.info("outbox worker started", worker=self.name, kinds=sorted(self.handlers))
-        next_purge = time.monotonic()
+        """Run jobs, and duties when due, until ``stop`` is set, resting ``poll_interval``
+        seconds when no job is due."""
+        log.info(
+            "outbox worker started",
+            worker=self.name,
+            kinds=sorted(self.handlers),
+            duties=[duty.name for duty in self.duties.duties],
+        )
         while not stop.is_set():
             try:
                 ran = self.run_once(limit, stop)
-                if time.monotonic() >= next_purge:
-                    queue.purge_finished(self.engine, self.clock, older_than=KEEP_FINISHED)
-                    next_purge = time.monotonic() + _PURGE_EVERY
             except Exception as error:  # the database is away: rest, then try again
                 log.error("outbox worker round failed", error=type(error).__name__)
                 ran = 0
+            if not stop.is_set():
+                self.duties.run_due()  # never raises: each duty's failure is logged
             if ran == 0:
                 stop.wait(poll_interval)
         log.info("outbox worker stopped", worker=self.name)
 
 
 def start_in_process(
-    engine: Engine, clock: Clock, handlers: Mapping[str, Handler], *, poll_interval: float = 1.0
+    engine: Engine,
+    clock: Clock,
+    handlers: Mapping[str, Handler],
+    *,
+    duties: Iterable[Duty] = (),
+    poll_interval: float = 1.0,
 ) -> Callable[[], None]:
-    """Run a worker in a daemon thread of this process (``mercato demo``); returns ``stop``,
-    which ends the loop after its current job and waits for it."""
+    """Run a worker, with its ``duties``, in a daemon thread of this process (``mercato
+    demo``); returns ``stop``, which ends the loop after its current job and waits for it."""
     stop = threading.Event()
-    worker = Worker(engine, clock, handlers)
+    worker = Worker(engine, clock, handlers, duties=duties)
     thread = threading.Thread(
         target=worker.run_forever,
         args=(stop, poll_interval),
