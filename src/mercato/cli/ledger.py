@@ -27,9 +27,10 @@ def verify_command(
     Exits 1 and names each discrepancy, with the party it belongs to, if anything is off.
     """
     settings = settings_of(ctx)
-    summary = Table(
-        "party", "accounts", "transactions", "postings", "open holds", "volume", "result"
-    )
+    summary = Table("party", "accounts", "transactions", "postings", "open holds")
+    # Volumes and results are what people read: fold them rather than cut them short.
+    summary.add_column("volume", overflow="fold")
+    summary.add_column("result", overflow="fold")
     found = 0
     with reported():
         for name in party or settings.parties():
