@@ -104,28 +104,40 @@ async def write(request: Request, handler: Handler, *, publishable: bool = False
     return await run_in_threadpool(_write, request, handler, params, publishable)
 
 
-def _write(
-    request: Request, handler: Handler, params: dict[str, Any], publishable: bool
-) -> JSONResponse:
-    engine, clock = platform_engine(request), clock_of(request)
+def _begin_write(
+    request: Request, params: dict[str, Any], publishable: bool
+) -> tuple[Caller, idempotency.Claim | None] | idempotency.Replay:
+    """Who is calling, and their Idempotency-Key claimed for this request, or the response
+    stored for it."""
+    engine = platform_engine(request)
     with reading(engine) as connection:
         caller = caller_of(request, connection, secret=not publishable)
     key = request.headers.get("idempotency-key")
-    claimed: idempotency.Claim | None = None
-    if key is not None:
-        outcome = idempotency.claim(
-            engine,
-            clock,
-            secret=request.app.state.idempotency_secret,
-            owner=caller.owner,
-            key=key,
-            method=request.method,
-            path=request.url.path,
-            params=params,
-        )
-        if isinstance(outcome, idempotency.Replay):
-            return respond(outcome.status, outcome.body, replayed=True)
-        claimed = outcome
+    if key is None:
+        return caller, None
+    outcome = idempotency.claim(
+        engine,
+        clock_of(request),
+        secret=request.app.state.idempotency_secret,
+        owner=caller.owner,
+        key=key,
+        method=request.method,
+        path=request.url.path,
+        params=params,
+    )
+    if isinstance(outcome, idempotency.Replay):
+        return outcome
+    return caller, outcome
+
+
+def _write(
+    request: Request, handler: Handler, params: dict[str, Any], publishable: bool
+) -> JSONResponse:
+    engine = platform_engine(request)
+    begun = _begin_write(request, params, publishable)
+    if isinstance(begun, idempotency.Replay):
+        return respond(begun.status, begun.body, replayed=True)
+    caller, claimed = begun
     try:
         with writing(engine) as connection:
             status, body = _status_and_body(handler(connection, caller, params))
@@ -198,25 +210,11 @@ async def write_in_steps(
 def _write_in_steps(
     request: Request, handler: StepsHandler, params: dict[str, Any], publishable: bool
 ) -> JSONResponse:
-    engine, clock = platform_engine(request), clock_of(request)
-    with reading(engine) as connection:
-        caller = caller_of(request, connection, secret=not publishable)
-    key = request.headers.get("idempotency-key")
-    claimed: idempotency.Claim | None = None
-    if key is not None:
-        outcome = idempotency.claim(
-            engine,
-            clock,
-            secret=request.app.state.idempotency_secret,
-            owner=caller.owner,
-            key=key,
-            method=request.method,
-            path=request.url.path,
-            params=params,
-        )
-        if isinstance(outcome, idempotency.Replay):
-            return respond(outcome.status, outcome.body, replayed=True)
-        claimed = outcome
+    engine = platform_engine(request)
+    begun = _begin_write(request, params, publishable)
+    if isinstance(begun, idempotency.Replay):
+        return respond(begun.status, begun.body, replayed=True)
+    caller, claimed = begun
     steps = Steps(engine, claimed)
     try:
         status, body = _status_and_body(handler(steps, caller, params))
