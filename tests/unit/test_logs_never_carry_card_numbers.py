@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 
 import pytest
 import structlog
 
 from mercato import logs
+
+
+@pytest.fixture(autouse=True)
+def _logging_as_it_was() -> Iterator[None]:
+    """These tests configure logging onto pytest's captured stderr, which closes after each
+    test: put logging back so later tests don't write to a closed stream."""
+    yield
+    structlog.reset_defaults()
+    for handler in logging.getLogger().handlers[:]:
+        logging.getLogger().removeHandler(handler)
 
 
 @pytest.mark.parametrize(
