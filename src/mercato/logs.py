@@ -15,18 +15,9 @@ from typing import Any
 
 import structlog
 
+from mercato.luhn import is_valid as luhn_valid
+
 _CANDIDATE = re.compile(r"(?<![\d])(?:\d[ -]?){12,18}\d(?![\d])")
-
-
-def luhn_valid(digits: str) -> bool:
-    """Whether a string of digits passes the Luhn (mod 10) check."""
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = int(char)
-        if position % 2 == 1:
-            value = value * 2 - 9 if value > 4 else value * 2
-        total += value
-    return total % 10 == 0
 
 
 def mask_card_numbers(text: str) -> str:

@@ -782,4 +782,4 @@ def transaction_from_row(row: RowMapping, lines: tuple[RecordedPosting, ...]) ->
     )
 
 
-__all__ = ["Account", "Book", "Ledger", "chunks"]
+__all__ = ["Account", "Book", "Ledger"]

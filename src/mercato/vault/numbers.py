@@ -13,6 +13,7 @@ import datetime as dt
 import hmac
 from typing import Any, NoReturn
 
+from mercato import luhn
 from mercato.vault.errors import (
     ExpiredCard,
     IncorrectCardNumber,
@@ -77,17 +78,6 @@ def _is_ascii_digits(text: str) -> bool:
     return text.isascii() and text.isdigit()
 
 
-def luhn_check_digit(partial: str) -> str:
-    """The digit that makes ``partial`` + digit pass the Luhn (mod 10) check."""
-    total = 0
-    for position, char in enumerate(reversed(partial)):
-        value = int(char)
-        if position % 2 == 0:  # doubled: these sit at odd positions once the digit is added
-            value = value * 2 - 9 if value > 4 else value * 2
-        total += value
-    return str((10 - total % 10) % 10)
-
-
 def brand_of(digits: str) -> str:
     """The card network a number belongs to, from its leading digits (``"unknown"`` if none)."""
     for brand, low, high in _RANGES:
@@ -111,7 +101,7 @@ class CardNumber:
             raise InvalidCardNumber
         if len(digits) not in _LENGTHS[brand_of(digits)]:
             raise InvalidCardNumber
-        if luhn_check_digit(digits[:-1]) != digits[-1]:
+        if not luhn.is_valid(digits):
             raise IncorrectCardNumber
         object.__setattr__(self, "_digits", digits)
 
@@ -128,7 +118,7 @@ class CardNumber:
         issuer mints a number from its range and an account number."""
         if not isinstance(partial, str) or not _is_ascii_digits(partial):
             raise InvalidCardNumber
-        return cls(partial + luhn_check_digit(partial))
+        return cls(partial + luhn.check_digit(partial))
 
     @property
     def digits(self) -> str:
