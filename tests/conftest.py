@@ -7,12 +7,9 @@ answers they are skipped, loudly; with MERCATO_REQUIRE_POSTGRES=1 (as CI sets) t
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
-import uuid
 from collections.abc import Iterator
 
-import psycopg
 import pytest
 from sqlalchemy.engine import Engine
 
@@ -22,47 +19,7 @@ from mercato.database import migrate
 from mercato.database.engine import create_engine, reading
 from mercato.ledger import Ledger, verify
 from mercato.settings import Party
-
-POSTGRES_ADMIN = os.environ.get(
-    "MERCATO_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
-REQUIRE_POSTGRES = os.environ.get("MERCATO_REQUIRE_POSTGRES") == "1"
-_skipped_postgres: list[str] = []
-
-
-def _postgres_unavailable() -> str | None:
-    try:
-        with psycopg.connect(POSTGRES_ADMIN, connect_timeout=3):
-            return None
-    except psycopg.OperationalError as error:
-        return str(error).strip().splitlines()[0]
-
-
-class PostgresDatabase:
-    """A database of the test's own on the local server, dropped afterwards."""
-
-    def __init__(self) -> None:
-        self.name = f"mercato_test_{uuid.uuid4().hex[:12]}"
-        with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{self.name}"')
-        base = POSTGRES_ADMIN.rsplit("/", 1)[0]
-        self.url = f"{base.replace('postgresql://', 'postgresql+psycopg://', 1)}/{self.name}"
-
-    def drop(self) -> None:
-        with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-
-
-def postgres_database() -> PostgresDatabase:
-    """A fresh PostgreSQL database, or a skip (a failure when PostgreSQL is required)."""
-    problem = _postgres_unavailable()
-    if problem is not None:
-        reason = f"PostgreSQL at {POSTGRES_ADMIN} does not answer ({problem})"
-        if REQUIRE_POSTGRES:
-            pytest.fail(f"{reason}, and MERCATO_REQUIRE_POSTGRES=1 requires it")
-        _skipped_postgres.append(reason)
-        pytest.skip(f"SKIPPED FOR LACK OF POSTGRESQL: {reason}")
-    return PostgresDatabase()
+from postgres import postgres_database, skipped_postgres
 
 
 @pytest.fixture
@@ -135,10 +92,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if _skipped_postgres:
+    if skipped_postgres:
         terminalreporter.section("POSTGRESQL TESTS SKIPPED", sep="!", red=True, bold=True)
         terminalreporter.line(
-            f"{len(_skipped_postgres)} tests did not run on PostgreSQL: {_skipped_postgres[0]}.\n"
+            f"{len(skipped_postgres)} tests did not run on PostgreSQL: {skipped_postgres[0]}.\n"
             "Start PostgreSQL at 127.0.0.1:5432 (or set MERCATO_REQUIRE_POSTGRES=1 to fail).",
             red=True,
         )

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from logscan import TEST_OUTPUT
+
 CHROMIUM = "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
+SCREENSHOTS = TEST_OUTPUT / "screenshots"
 
 
 def shot(page: Any, name: str) -> Path:

@@ -244,8 +244,10 @@ def insert(
 
 
 def update(connection: Connection, charge_id: str, **values: Any) -> Any:
-    connection.execute(sa.update(charges).where(charges.c.id == charge_id).values(**values))
-    return row(connection, charge_id)
+    """Change a charge; returns it as it now is (one round trip)."""
+    return connection.execute(
+        sa.update(charges).where(charges.c.id == charge_id).values(**values).returning(charges)
+    ).one()
 
 
 def row(connection: Connection, charge_id: str, *, lock: bool = False) -> Any:

@@ -234,14 +234,7 @@ def _record(steps: Steps, claim: Claim, payments: Payments, came: Answered) -> O
             return outcome
         amount = claim.order.amount
         if claim.capture_at_once:
-            fee = processor.capture(
-                connection,
-                authorisation_id=came.prepared.authorisation_id,
-                charge_id=charge.id,
-                merchant_id=intent.merchant_id,
-                hold_id=None,
-                amount=amount,
-            )
+            fee = processor.fee(connection, intent.merchant_id, amount)
             charge = charges.update(
                 connection,
                 charge.id,
@@ -268,6 +261,19 @@ def _record(steps: Steps, claim: Claim, payments: Payments, came: Answered) -> O
         records.announce(connection, payments, claim.key, intent, "charge.succeeded", charge=charge)
         records.announce(connection, payments, claim.key, intent, happened)
         outcome = records.to_object(connection, intent, claim.expand)
+        if claim.capture_at_once:
+            # Last before the commit: the merchant's balance and the scheme's receivable are
+            # hot rows that every payment locks, so they are locked for as short a time as
+            # the transaction allows.
+            processor.capture(
+                connection,
+                authorisation_id=came.prepared.authorisation_id,
+                charge_id=charge.id,
+                merchant_id=intent.merchant_id,
+                hold_id=None,
+                amount=amount,
+                fee=fee,
+            )
         steps.finish(connection, outcome)
     if claim.capture_at_once:
         records.tell_issuer(payments, came.prepared.authorisation_id)

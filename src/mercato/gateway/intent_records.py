@@ -222,12 +222,16 @@ def row(
 
 
 def update(connection: Connection, intent_id: str, now: dt.datetime, **values: Any) -> Any:
-    connection.execute(
+    """Change an intent; returns it as it now is (one round trip)."""
+    found = connection.execute(
         sa.update(payment_intents)
         .where(payment_intents.c.id == intent_id)
         .values(updated_at=now, **values)
-    )
-    return row(connection, intent_id)
+        .returning(payment_intents)
+    ).first()
+    if found is None:
+        raise ResourceMissing("payment_intent", intent_id)
+    return found
 
 
 def announce(

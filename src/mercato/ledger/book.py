@@ -211,7 +211,18 @@ class Book:
     # Accounts -----------------------------------------------------------------------------
 
     def open_account(self, spec: AccountSpec) -> AccountSpec:
-        """Open an account; opening the same definition again returns it unchanged."""
+        """Open an account; opening the same definition again returns it unchanged.
+
+        An account this ledger already knows is answered from memory. Asking the database
+        again is not free: an ``INSERT ... ON CONFLICT`` on a row that another transaction is
+        updating waits for that transaction, so a busy account would serialise every payment
+        that merely makes sure it exists.
+        """
+        known = self.ledger.known(self.connection, spec.code)
+        if known is not None:
+            if known.spec != spec:
+                raise AccountConflict(f"account {spec.code} already exists with another definition")
+            return known.spec
         account = Account(uuid7(), spec)
         row = {
             "id": account.id,

@@ -27,6 +27,7 @@ import concurrent.futures
 import contextlib
 import threading
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import overload
@@ -61,6 +62,16 @@ log = logs.get_logger(__name__)
 
 MAX_STAN = 999_999
 
+StanBlocks = Callable[[], range]
+"""Where a client takes its STANs from, a block at a time: each call hands out a range no
+other client holds. Without one, a client counts through 1..999999 on its own, which is
+right only while it is the acquirer's one connection."""
+
+
+def every_stan() -> range:
+    return range(1, MAX_STAN + 1)
+
+
 _Key = tuple[str, int]  # (the answer's MTI, STAN)
 
 
@@ -85,7 +96,9 @@ class NetworkClient:
 
     ``timeout`` (seconds) bounds each `send`: connecting, writing and waiting for the answer.
     ``acquirer_id`` is this acquirer's institution id, for the requests its callers build
-    (field 32). Close it with `close`, or use it as a context manager.
+    (field 32). ``stans`` hands out its STANs (field 11) a block at a time, when several
+    processes send for the same acquirer. Close it with `close`, or use it as a context
+    manager.
     """
 
     def __init__(
@@ -96,6 +109,7 @@ class NetworkClient:
         timeout: float = 5.0,
         acquirer_id: str = "000001",
         clock: Clock | None = None,
+        stans: StanBlocks = every_stan,
     ) -> None:
         self.host = host
         self.port = port
@@ -103,7 +117,8 @@ class NetworkClient:
         self.acquirer_id = spec.ACQUIRER_ID.check(acquirer_id, "acquirer_id")
         self._clock: Clock = clock or SystemClock()
         self._stan_lock = threading.Lock()  # guards the two below, which callers' threads read
-        self._last_stan = 0
+        self._stan_blocks = stans
+        self._stans: Iterator[int] = iter(())
         self._stans_in_flight: Counter[int] = Counter()
         self._late_answers = 0
         self._state_lock = threading.Lock()
@@ -164,13 +179,16 @@ class NetworkClient:
         return self.send(request, timeout=timeout)
 
     def next_stan(self) -> int:
-        """The next system trace audit number: 1 to 999999, then 1 again, skipping any that a
-        request still waiting for its answer carries."""
+        """The next system trace audit number (1 to 999999) from this client's block, skipping
+        any that a request still waiting for its answer carries."""
         with self._stan_lock:
             for _ in range(MAX_STAN):
-                self._last_stan = self._last_stan % MAX_STAN + 1
-                if self._last_stan not in self._stans_in_flight:
-                    return self._last_stan
+                stan = next(self._stans, None)
+                if stan is None:
+                    self._stans = iter(self._stan_blocks())
+                    continue
+                if stan not in self._stans_in_flight:
+                    return stan
         raise RuntimeError("every STAN is in flight")
 
     @property

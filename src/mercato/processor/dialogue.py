@@ -116,9 +116,13 @@ def authorise(
             return Challenged(found)
         authenticated = _frictionless(found)
     while True:
+        # Before the transaction: a process's first STAN of a block is taken from the
+        # database in a transaction of its own.
+        stan = processor.next_stan(order.link)
         with fenced() as connection:
             prepared = processor.prepare(
                 connection,
+                stan=stan,
                 link=order.link,
                 merchant_id=order.merchant_id,
                 merchant_name=order.merchant_name,

@@ -23,10 +23,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
+from mercato.database.engine import writing
 from mercato.money import Currency, Money
 from mercato.network.messages import AuthorizationRequest, OriginalData
+from mercato.processor import tables
 from mercato.processor.tables import authorisations
 
 _RRN_ALPHABET = string.digits + string.ascii_uppercase
@@ -176,3 +178,23 @@ def change(
         sa.update(authorisations).where(*where).values(updated_at=now, **values).returning(t.id)
     ).first()
     return changed is not None
+
+
+STAN_BLOCK = 1_000
+_STAN_BLOCKS = 999  # 1..999000; the last 999 numbers are never handed out
+
+
+def reserve_stans(engine: Engine) -> range:
+    """The next block of a thousand STANs, taken in a transaction of its own: a block is
+    handed to one process at a time, until the blocks come round again (999,000 messages
+    later, seconds past any message that carried the same STAN)."""
+    b = tables.stan_blocks.c
+    with writing(engine) as connection:
+        taken = connection.execute(
+            sa.update(tables.stan_blocks)
+            .where(b.name == "network")
+            .values(next_block=(b.next_block + 1) % _STAN_BLOCKS)
+            .returning(b.next_block)
+        ).scalar_one()
+    block = (taken - 1) % _STAN_BLOCKS
+    return range(block * STAN_BLOCK + 1, (block + 1) * STAN_BLOCK + 1)

@@ -187,12 +187,17 @@ class Processor:
     def acceptor(self, connection: Connection, merchant_id: str) -> CardAcceptor:
         return acceptors.acceptor_for(connection, merchant_id, self.clock.now())
 
+    def fee(self, connection: Connection, merchant_id: str, amount: Money) -> Money:
+        """The processing fee on capturing ``amount``, by the merchant's fee schedule."""
+        return self.acceptor(connection, merchant_id).fees.fee(amount)
+
     # Authorisation -------------------------------------------------------------------------
 
     def prepare(
         self,
         connection: Connection,
         *,
+        stan: int,
         link: IssuerLink,
         merchant_id: str,
         merchant_name: str,
@@ -200,13 +205,13 @@ class Processor:
         card: Card,
         amount: Money,
     ) -> Prepared:
-        """Record an authorisation of ``amount`` on ``card`` as in flight (in the caller's
-        transaction, which must commit before ``send``)."""
+        """Record an authorisation of ``amount`` on ``card`` as in flight, under ``stan``
+        (from `next_stan`), in the caller's transaction, which must commit before ``send``."""
         acceptor = self.acceptor(connection, merchant_id)
         now = self.clock.now()
         number = self.vault.reveal(connection, card.vault_card_id)
         request = AuthorizationRequest(
-            stan=link.client.next_stan(),
+            stan=stan,
             rrn=records.new_rrn(now),
             pan=number.digits,
             expiry=card.expiry,
@@ -229,6 +234,12 @@ class Processor:
             vault_card_id=card.vault_card_id,
         )
         return Prepared(authorisation_id, link, request)
+
+    def next_stan(self, link: IssuerLink) -> int:
+        """The STAN of the next message to ``link``'s issuer. No transaction may be open: when
+        this process's block of STANs runs out, the next block is taken from the database
+        in a transaction of its own."""
+        return link.client.next_stan()
 
     def send(
         self, prepared: Prepared, *, cvc: str | None, three_ds: ThreeDSResult | None
@@ -326,10 +337,12 @@ class Processor:
         merchant_id: str,
         hold_id: uuid.UUID | None,
         amount: Money,
+        fee: Money | None = None,
     ) -> Money:
         """Capture ``amount`` of an approved authorisation: the hold posted (or, captured at
-        once, a transfer) and the fee, in one ledger call; the issuer is owed the 0220.
-        Returns the fee. Raises ``ValueError`` if the authorisation is not approved."""
+        once, a transfer) and the fee (``fee``, or the merchant's schedule's), in one ledger
+        call; the issuer is owed the 0220. Returns the fee. Raises ``ValueError`` if the
+        authorisation is not approved."""
         now = self.clock.now()
         if not records.change(
             connection,
@@ -341,7 +354,8 @@ class Processor:
             follow_up=FollowUp.COMPLETE.value,
         ):
             raise ValueError(f"authorisation {authorisation_id} is not approved")
-        fee = self.acceptor(connection, merchant_id).fees.fee(amount)
+        if fee is None:
+            fee = self.fee(connection, merchant_id, amount)
         book = self.ledger.book(connection)
         books.open_accounts(book, merchant_id, amount.currency)
         try:
@@ -521,7 +535,12 @@ def build_processor(
 
     def connect() -> NetworkClient:
         return NetworkClient(
-            host.strip("[]"), int(port), timeout=timeout, acquirer_id=ACQUIRER_ID, clock=clock
+            host.strip("[]"),
+            int(port),
+            timeout=timeout,
+            acquirer_id=ACQUIRER_ID,
+            clock=clock,
+            stans=lambda: records.reserve_stans(engine),
         )
 
     acs_url: str | None = settings.issuer_acs_url

@@ -7,6 +7,11 @@ the processor charges it. Made on the merchant's first payment.
 ``processor_authorisations``: every authorisation request (0100) the processor sent, with
 what it must still tell the issuer about it. This is the acquirer's memory of the wire: a
 reversal or completion owed to the issuer is found here, never guessed.
+
+``processor_stan_blocks``: one row, the next block of a thousand system trace audit numbers
+(field 11) to hand out. Every process that talks to the network takes its STANs a block at
+a time from here, so two API processes never send the same STAN in the same second (which
+the issuer would refuse as a duplicate, 94).
 """
 
 from __future__ import annotations
@@ -61,3 +66,10 @@ authorisations = sa.Table(
 )
 sa.Index("processor_authorisations_by_rrn", authorisations.c.rrn, unique=True)
 sa.Index("processor_authorisations_by_reference", authorisations.c.reference)
+
+stan_blocks = sa.Table(
+    "processor_stan_blocks",
+    metadata,
+    sa.Column("name", sa.String(20), primary_key=True),  # "network"
+    sa.Column("next_block", sa.Integer, nullable=False),
+)
