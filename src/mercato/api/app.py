@@ -16,6 +16,8 @@ from mercato.api import (
     health,
     payment_intents,
     payment_methods,
+    prices,
+    products,
     reference,
     refunds,
     webhook_endpoints,
@@ -80,4 +82,6 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.include_router(payment_intents.router)
     app.include_router(charges.router)
     app.include_router(refunds.router)
+    app.include_router(products.router)
+    app.include_router(prices.router)
     return app
