@@ -60,6 +60,13 @@ class Settings(BaseSettings):
         default=None,
         description="The key of the card-number fingerprint (HMAC); default: from the key file.",
     )
+    clock: Literal["system", "sandbox"] = Field(
+        default="system",
+        description=(
+            "The wall clock, or the sandbox's clock that `mercato clock advance` moves forward "
+            "(kept in DATA_DIR/sandbox-clock.json; `mercato demo` always runs on it)."
+        ),
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["console", "json"] = "console"
 

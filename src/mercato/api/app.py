@@ -20,15 +20,17 @@ from mercato.api import (
     products,
     reference,
     refunds,
+    test_helpers,
     webhook_endpoints,
 )
-from mercato.clock import Clock, SystemClock
+from mercato.clock import Clock, SandboxClock, clock_for
 from mercato.database.engine import engine_for
 from mercato.gateway import idempotency
 from mercato.gateway.cvc import CvcHolder
 from mercato.gateway.payment_methods import Services
 from mercato.processor import build_processor
 from mercato.settings import Party, Settings
+from mercato.timeline import Timeline
 from mercato.vault import KeyRing, Vault
 
 
@@ -58,7 +60,13 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     )
     app.state.settings = settings
     app.state.engines = engines
-    app.state.clock = clock or SystemClock()
+    app.state.clock = clock or clock_for(settings)
+    # The sandbox's clock, moved by POST /v1/test_helpers/clock/advance. Here it only moves:
+    # the workers see the new time and run what fell due. `mercato demo` gives it a timeline
+    # that runs every party's due work at each step, in order.
+    app.state.timeline = (
+        Timeline(app.state.clock) if isinstance(app.state.clock, SandboxClock) else None
+    )
     vault = Vault(KeyRing.from_settings(settings, Party.PLATFORM), app.state.clock)
     app.state.idempotency_secret = idempotency.secret_from(vault.keyring.fingerprint_key)
     app.state.payment_services = Services(
@@ -82,6 +90,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.include_router(payment_intents.router)
     app.include_router(charges.router)
     app.include_router(refunds.router)
+    app.include_router(test_helpers.router)
     app.include_router(products.router)
     app.include_router(prices.router)
     return app

@@ -10,6 +10,7 @@ merchant's keys).
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import os
 import socket
@@ -23,14 +24,15 @@ from rich.table import Table
 from mercato import __version__, outbox
 from mercato.api.app import create_app
 from mercato.cli.context import console, fail, reported, settings_of
-from mercato.cli.worker import housekeeping
-from mercato.clock import Clock, SystemClock
+from mercato.cli.worker import background_handlers, housekeeping
+from mercato.clock import SANDBOX_CLOCK_FILE, Clock, SandboxClock
 from mercato.database import migrate
 from mercato.database.engine import engine_for, reading, writing
-from mercato.gateway import merchants, payment_intents, webhooks
-from mercato.gateway.intent_records import Payments
+from mercato.gateway import merchants
 from mercato.issuer import IssuingBank
+from mercato.outbox import Worker
 from mercato.settings import Party, Settings
+from mercato.timeline import Timeline
 from mercato.tls import Certificates, ensure_certificates
 
 DEMO_MERCHANT = {"name": "Mercato Demo Shop", "country": "US", "currency": "usd"}
@@ -53,7 +55,9 @@ def demo(
     if data_dir is not None:
         settings = Settings(data_dir=data_dir)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    clock = SystemClock()
+    # The sandbox's clock: `mercato clock advance` walks the demo's payments forward in time.
+    clock = SandboxClock(settings.data_dir / SANDBOX_CLOCK_FILE)
+    clock.advance(dt.timedelta(0))  # the file says so to every other command
     with reported():
         for party in settings.parties():
             engine = engine_for(settings, party)
@@ -94,15 +98,13 @@ def demo(
         platform = engine_for(settings, Party.PLATFORM)
         # The demo's own HTTPS endpoints (a merchant's test receiver) use the demo CA.
         api = create_app(settings, clock)
-        payments = Payments(api.state.payment_services, api.state.processor)
-        stop_worker = outbox.start_in_process(
-            platform,
-            clock,
-            {
-                **webhooks.handlers(platform, clock, ca_bundle=certificates.ca_cert),
-                **payment_intents.background_handlers(platform, payments),
-            },
-            duties=housekeeping(platform, clock),
+        handlers = background_handlers(
+            platform, clock, api.state.processor, ca_bundle=certificates.ca_cert
+        )
+        duties = [*housekeeping(platform, clock), bank.expiry_duty()]
+        stop_worker = outbox.start_in_process(platform, clock, handlers, duties=duties)
+        api.state.timeline = Timeline(
+            clock, worker=Worker(platform, clock, handlers), duties=duties
         )
         try:
             asyncio.run(

@@ -21,6 +21,7 @@ import typer
 from rich.table import Table
 
 from mercato.cli.context import console, fail, reported, settings_of
+from mercato.clock import clock_for
 from mercato.database import migrate
 from mercato.issuer import AccountKind, CardStatus, IssuingBank
 from mercato.issuer import records as bank_records
@@ -46,7 +47,8 @@ class Switch(enum.StrEnum):
 def _bank(ctx: typer.Context, *, migrated: bool = True) -> Iterator[IssuingBank]:
     """The bank of this installation; refuse early if its database is not migrated."""
     with reported():
-        bank = IssuingBank(settings_of(ctx))
+        settings = settings_of(ctx)
+        bank = IssuingBank(settings, clock_for(settings))
         try:
             if migrated and migrate.pending(bank.engine, Party.ISSUER):
                 raise fail("the issuer's database is not migrated: run mercato db upgrade")

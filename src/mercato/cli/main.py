@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from mercato import __version__, logs
-from mercato.cli import db, demo, issuer, keys, ledger, merchants, worker
+from mercato.cli import clock, db, demo, issuer, keys, ledger, merchants, worker
 from mercato.cli.context import State, console
 from mercato.settings import Settings
 
@@ -22,6 +22,7 @@ app.add_typer(ledger.app, name="ledger")
 app.add_typer(merchants.app, name="merchant")
 app.add_typer(keys.app, name="keys")
 app.add_typer(issuer.app, name="issuer")
+app.add_typer(clock.app, name="clock")
 app.command(name="demo")(demo.demo)
 app.command(name="worker")(worker.worker)
 

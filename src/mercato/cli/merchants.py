@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from mercato.cli.context import console, reported, settings_of
-from mercato.clock import SystemClock
+from mercato.clock import clock_for
 from mercato.database.engine import engine_for, writing
 from mercato.gateway import merchants
 from mercato.settings import Party
@@ -29,7 +29,7 @@ def create(
     engine = engine_for(settings, Party.PLATFORM)
     with reported(), writing(engine) as connection:
         made = merchants.create_merchant(
-            connection, name=name, country=country, currency=currency, clock=SystemClock()
+            connection, name=name, country=country, currency=currency, clock=clock_for(settings)
         )
     engine.dispose()
     result = {
@@ -56,6 +56,6 @@ def admin_key(ctx: typer.Context) -> None:
     settings = settings_of(ctx)
     engine = engine_for(settings, Party.PLATFORM)
     with reported(), writing(engine) as connection:
-        key = merchants.create_admin_key(connection, SystemClock())
+        key = merchants.create_admin_key(connection, clock_for(settings))
     engine.dispose()
     console.print(key)

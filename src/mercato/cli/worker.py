@@ -17,17 +17,16 @@ import typer
 from sqlalchemy.engine import Engine
 
 from mercato.cli.context import fail, reported, settings_of
-from mercato.clock import Clock, SystemClock
+from mercato.clock import Clock, clock_for
 from mercato.database import migrate
 from mercato.database.engine import engine_for
 from mercato.gateway import idempotency, payment_intents, webhooks
 from mercato.gateway.cvc import CvcHolder
 from mercato.gateway.intent_records import Payments
 from mercato.gateway.payment_methods import Services
-from mercato.outbox import Duty, Worker
-from mercato.processor import build_processor
+from mercato.outbox import Duty, Handler, Worker
+from mercato.processor import Processor, build_processor
 from mercato.settings import Party
-from mercato.vault import KeyRing, Vault
 
 FORGET_KEYS_EVERY = dt.timedelta(hours=1)
 
@@ -45,6 +44,18 @@ def housekeeping(engine: Engine, clock: Clock) -> list[Duty]:
             lambda: idempotency.forget_expired(engine, clock),
         ),
     ]
+
+
+def background_handlers(
+    engine: Engine, clock: Clock, processor: Processor, *, ca_bundle: Path | None = None
+) -> dict[str, Handler]:
+    """The platform's background jobs: webhook deliveries, and the payments' own
+    (completions and reversals owed to issuers, confirmations a crash left unfinished)."""
+    services = Services(processor.vault, clock, CvcHolder())
+    return {
+        **webhooks.handlers(engine, clock, ca_bundle=ca_bundle),
+        **payment_intents.background_handlers(engine, Payments(services, processor)),
+    }
 
 
 def worker(
@@ -70,15 +81,9 @@ def worker(
     if behind:
         engine.dispose()
         raise fail("the platform's database is not migrated; run `mercato db upgrade` first")
-    clock = SystemClock()
-    services = Services(
-        Vault(KeyRing.from_settings(settings, Party.PLATFORM), clock), clock, CvcHolder()
-    )
-    processor = build_processor(settings, clock, engine=engine, vault=services.vault)
-    handlers = {
-        **webhooks.handlers(engine, clock, ca_bundle=ca_bundle),
-        **payment_intents.background_handlers(engine, Payments(services, processor)),
-    }
+    clock = clock_for(settings)
+    processor = build_processor(settings, clock, engine=engine)
+    handlers = background_handlers(engine, clock, processor, ca_bundle=ca_bundle)
     stop = threading.Event()
 
     def stop_on_signal(_signum: int, _frame: FrameType | None) -> None:

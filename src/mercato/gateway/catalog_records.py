@@ -15,11 +15,10 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 import sqlalchemy as sa
-from pydantic import BeforeValidator, Field
-from pydantic_core import PydanticCustomError
+from pydantic import Field
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -29,7 +28,7 @@ from mercato.gateway.catalog_tables import prices, products
 from mercato.gateway.errors import InvalidRequest, ResourceMissing
 from mercato.gateway.ids import new_id
 from mercato.gateway.merchants import Caller
-from mercato.gateway.params import Params
+from mercato.gateway.params import MinorUnits, Params
 from mercato.gateway.payment_intents import MAX_AMOUNT
 from mercato.money import Currency, Money, UnknownCurrency
 
@@ -45,24 +44,11 @@ _DESCRIPTOR_FORBIDDEN = set("<>\\'\"*")
 # Parameters both use cases take -------------------------------------------------------------
 
 
-def _whole_number(value: Any) -> Any:
-    """Digits only for an amount: pydantic would read "25.00" as 25, and a merchant who
-    meant 25 euros would sell for 25 cents."""
-    if isinstance(value, str) and not re.fullmatch(r"-?[0-9]+", value.strip()):
-        raise PydanticCustomError("int_parsing", "Input should be a valid integer")
-    if isinstance(value, float):  # a JSON body's 25.0
-        raise PydanticCustomError("int_type", "Input should be a valid integer")
-    return value
-
-
-MinorUnitsParam = Annotated[int, BeforeValidator(_whole_number)]
-
-
 class PriceAmount(Params):
     """What a price costs: ``price`` create, ``default_price_data`` of a product."""
 
     currency: str
-    unit_amount: MinorUnitsParam | None = Field(
+    unit_amount: MinorUnits | None = Field(
         default=None, description="In the currency's minor unit: 2500 is 25.00 EUR."
     )
     unit_amount_decimal: str | None = Field(

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 from urllib.parse import parse_qsl
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic_core import PydanticCustomError
 
 from mercato.gateway.errors import InvalidRequest
 
@@ -93,6 +94,20 @@ def decode_body(body: bytes, content_type: str) -> dict[str, Any]:
 
 def decode_query(query_string: str) -> dict[str, Any]:
     return decode_pairs(parse_qsl(query_string, keep_blank_values=True))
+
+
+def _whole_number(value: Any) -> Any:
+    """Digits only for an amount: pydantic would read "25.00" as 25, and a merchant who
+    meant 25 euros would sell for 25 cents."""
+    if isinstance(value, str) and not re.fullmatch(r"-?[0-9]+", value.strip()):
+        raise PydanticCustomError("int_parsing", "Input should be a valid integer")
+    if isinstance(value, float):  # a JSON body's 25.0
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
+MinorUnits = Annotated[int, BeforeValidator(_whole_number)]
+"""An amount in minor units as a parameter: digits only, as Stripe reads it."""
 
 
 class Params(BaseModel):

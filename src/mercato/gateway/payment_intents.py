@@ -39,7 +39,7 @@ from mercato.gateway.intent_records import (
 )
 from mercato.gateway.merchants import Caller
 from mercato.gateway.pagination import ListParams, list_object, page
-from mercato.gateway.params import Params, parse
+from mercato.gateway.params import MinorUnits, Params, parse
 from mercato.gateway.payment_methods import BillingDetails, CardParams
 from mercato.gateway.payment_tables import payment_intents
 from mercato.gateway.tables import customers
@@ -106,7 +106,7 @@ class _Confirmable(Params):
 
 
 class CreateParams(_Confirmable):
-    amount: int
+    amount: MinorUnits
     currency: str
     customer: str | None = None
     confirm: bool = False
@@ -118,7 +118,7 @@ class CreateParams(_Confirmable):
 
 
 class UpdateParams(_Confirmable):
-    amount: int | None = None
+    amount: MinorUnits | None = None
     currency: str | None = None
     customer: str | None = None
     description: str | None = Field(default=None, max_length=1000)
@@ -131,7 +131,7 @@ class ConfirmParams(_Confirmable):
 
 
 class CaptureParams(Params):
-    amount_to_capture: int | None = Field(default=None, ge=1)
+    amount_to_capture: MinorUnits | None = Field(default=None, ge=1)
     metadata: dict[str, Any] | str | None = None
     expand: list[str] = Field(default_factory=list)
 

@@ -27,7 +27,7 @@ from mercato.gateway.events import Created
 from mercato.gateway.ids import new_id
 from mercato.gateway.merchants import Caller
 from mercato.gateway.pagination import ListParams, list_object, page
-from mercato.gateway.params import Params, parse
+from mercato.gateway.params import MinorUnits, Params, parse
 from mercato.gateway.payment_tables import payment_intents, refunds
 from mercato.money import Money
 from mercato.processor import Processor
@@ -36,7 +36,7 @@ from mercato.processor import Processor
 class CreateParams(Params):
     charge: str | None = None
     payment_intent: str | None = None
-    amount: int | None = Field(default=None, ge=1)
+    amount: MinorUnits | None = Field(default=None, ge=1)
     reason: Literal["duplicate", "fraudulent", "requested_by_customer"] | None = None
     metadata: dict[str, Any] | str | None = None
     expand: list[str] = Field(default_factory=list)

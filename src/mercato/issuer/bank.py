@@ -9,6 +9,7 @@ ledger; an unexpected failure becomes response code 96, never a crash of the ser
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import threading
 import uuid
 from collections.abc import Iterator
@@ -39,6 +40,7 @@ from mercato.network.messages import (
     response_to,
 )
 from mercato.network.server import NetworkServer, RunningServer
+from mercato.outbox import Duty
 from mercato.settings import Party, Settings
 from mercato.vault.keys import KeyRing
 from mercato.vault.vault import Vault
@@ -136,6 +138,12 @@ class IssuingBank:
         with self.ledger.begin() as book:
             authorisations.record_expired_holds(book)
         return released
+
+    def expiry_duty(self) -> Duty:
+        """`expire_holds` as a duty, for the sandbox's timeline (and any worker)."""
+        return Duty(
+            "issuer.expire_holds", dt.timedelta(seconds=EXPIRY_SWEEP_SECONDS), self.expire_holds
+        )
 
     @contextmanager
     def expiring_holds(self, every: float = EXPIRY_SWEEP_SECONDS) -> Iterator[None]:

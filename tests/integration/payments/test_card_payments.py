@@ -105,6 +105,24 @@ def test_capturing_more_than_was_authorised_is_refused(shop: Shop) -> None:
     assert shop.intent(intent["id"])["status"] == "requires_capture"
 
 
+def test_an_amount_written_with_a_decimal_point_is_refused_not_read_as_cents(
+    shop: Shop,
+) -> None:
+    """Stripe reads amounts in minor units, digits only: "25.00" is an error, never 25 cents
+    charged to someone who meant 25 dollars."""
+    status, error = shop.post(
+        "/v1/payment_intents", amount="25.00", currency="usd", payment_method="pm_card_visa"
+    )
+    assert status == 400
+    assert error["error"]["param"] == "amount"
+    assert "Invalid integer: 25.00" in error["error"]["message"]
+    _, intent = shop.pay(amount=5000, capture_method="manual")
+    status, error = shop.post(
+        f"/v1/payment_intents/{intent['id']}/capture", amount_to_capture="10.5"
+    )
+    assert (status, error["error"]["param"]) == (400, "amount_to_capture")
+
+
 def test_canceling_an_authorisation_releases_the_hold_everywhere(
     shop: Shop, engine: Engine, merchant_id: str, bank: IssuingBank
 ) -> None:
