@@ -1,6 +1,6 @@
 """Settings, read once from the environment (prefix ``MERCATO_``) and from the command line.
 
-Every party (the platform and the issuing bank; the commercial bank to come) keeps its own
+Every party (the platform, the issuing bank and the commercial bank) keeps its own
 database. In the embedded default each is an SQLite file under the data directory; in
 production each URL points at PostgreSQL (``postgresql+psycopg://...``).
 """
@@ -20,6 +20,7 @@ class Party(enum.StrEnum):
 
     PLATFORM = "platform"
     ISSUER = "issuer"
+    BANK = "bank"
 
 
 class Settings(BaseSettings):
@@ -49,6 +50,21 @@ class Settings(BaseSettings):
     issuer_acs_ca_bundle: str | None = Field(
         default=None, description="CA certificates (PEM) to trust for the 3-D Secure server."
     )
+    bank_database_url: str | None = Field(
+        default=None,
+        description="The commercial bank's database; default: an SQLite file in the data dir.",
+    )
+    bank_url: str = Field(
+        default="http://127.0.0.1:8600",
+        description="The commercial bank's host-to-host and internet-banking service.",
+    )
+    bank_h2h_token: SecretStr | None = Field(
+        default=None,
+        description=(
+            "The platform's host-to-host token at the commercial bank; unset: the token the "
+            "bank wrote into <data dir>/bank-h2h-token."
+        ),
+    )
     vault_master_keys: SecretStr | None = Field(
         default=None,
         description=(
@@ -75,6 +91,7 @@ class Settings(BaseSettings):
         configured = {
             Party.PLATFORM: self.database_url,
             Party.ISSUER: self.issuer_database_url,
+            Party.BANK: self.bank_database_url,
         }[party]
         if configured:
             return configured

@@ -19,6 +19,7 @@ from mercato.settings import Party
 
 BRANCHES: dict[Party, tuple[str, ...]] = {
     Party.PLATFORM: ("ledger", "vault", "gateway", "payments", "processor"),
+    Party.BANK: ("ledger", "bank"),
     Party.ISSUER: ("ledger", "vault", "issuer"),
 }
 """The migration branches that make up each party's database, in the order they apply."""
