@@ -9,13 +9,16 @@ from fastapi import FastAPI
 
 from mercato import __version__
 from mercato.api import (
+    balance,
     charges,
     customers,
     errors,
     events,
+    external_accounts,
     health,
     payment_intents,
     payment_methods,
+    payouts,
     prices,
     products,
     reference,
@@ -93,4 +96,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.include_router(test_helpers.router)
     app.include_router(products.router)
     app.include_router(prices.router)
+    app.include_router(balance.router)
+    app.include_router(payouts.router)
+    app.include_router(payouts.files_router)
+    app.include_router(external_accounts.router)
     return app

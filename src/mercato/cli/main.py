@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from mercato import __version__, logs
-from mercato.cli import bank, clock, db, demo, issuer, keys, ledger, merchants, worker
+from mercato.cli import bank, clock, db, demo, issuer, keys, ledger, merchants, payouts, worker
 from mercato.cli.context import State, console
 from mercato.settings import Settings
 
@@ -24,6 +24,7 @@ app.add_typer(keys.app, name="keys")
 app.add_typer(issuer.app, name="issuer")
 app.add_typer(clock.app, name="clock")
 app.add_typer(bank.app, name="bank")
+app.add_typer(payouts.app, name="payouts")
 app.command(name="demo")(demo.demo)
 app.command(name="worker")(worker.worker)
 

@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from mercato.cli.context import console, reported, settings_of
+from mercato.cli.payouts import bank_account, payout_schedule
 from mercato.clock import clock_for
 from mercato.database.engine import engine_for, writing
 from mercato.gateway import merchants
@@ -59,3 +60,8 @@ def admin_key(ctx: typer.Context) -> None:
         key = merchants.create_admin_key(connection, clock_for(settings))
     engine.dispose()
     console.print(key)
+
+
+# Settlement's commands (``cli.payouts``): a merchant's bank account and payout schedule.
+app.command("bank-account")(bank_account)
+app.command("payout-schedule")(payout_schedule)

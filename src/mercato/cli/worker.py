@@ -26,18 +26,24 @@ from mercato.gateway.intent_records import Payments
 from mercato.gateway.payment_methods import Services
 from mercato.outbox import Duty, Handler, Worker
 from mercato.processor import Processor, build_processor
-from mercato.settings import Party
+from mercato.settings import Party, Settings
+from mercato.settlement.duties import duties as settlement_duties
 
 FORGET_KEYS_EVERY = dt.timedelta(hours=1)
 
 
-def housekeeping(engine: Engine, clock: Clock) -> list[Duty]:
+def housekeeping(engine: Engine, clock: Clock, settings: Settings | None = None) -> list[Duty]:
     """The platform's periodic duties, for ``mercato worker`` and ``mercato demo``.
 
     Not yet the platform ledger's ``expire_holds``: capturing or canceling a payment whose
     hold was released that way fails with ``HoldAlreadyResolved`` instead of answering as
-    for an expired authorisation, until the processor treats the two alike."""
+    for an expired authorisation, until the processor treats the two alike.
+
+    Settlement's duties (``settlement.duties``): funds made available, automatic payouts,
+    payouts marked paid; with ``settings``, payout files sent to the bank and its returns
+    read."""
     return [
+        *settlement_duties(engine, clock, settings),
         Duty(
             "idempotency.forget_expired",
             FORGET_KEYS_EVERY,
@@ -92,7 +98,7 @@ def worker(
     signal.signal(signal.SIGINT, stop_on_signal)
     signal.signal(signal.SIGTERM, stop_on_signal)
     try:
-        Worker(engine, clock, handlers, duties=housekeeping(engine, clock)).run_forever(
+        Worker(engine, clock, handlers, duties=housekeeping(engine, clock, settings)).run_forever(
             stop, poll_interval, limit=batch
         )
     finally:

@@ -18,7 +18,7 @@ from mercato.database.engine import writing
 from mercato.settings import Party
 
 BRANCHES: dict[Party, tuple[str, ...]] = {
-    Party.PLATFORM: ("ledger", "vault", "gateway", "payments", "processor"),
+    Party.PLATFORM: ("ledger", "vault", "gateway", "payments", "processor", "settlement"),
     Party.BANK: ("ledger", "bank"),
     Party.ISSUER: ("ledger", "vault", "issuer"),
 }

@@ -271,6 +271,7 @@ def find(connection: Connection, caller: Caller, charge_id: str, *, param: str =
 def to_object(connection: Connection, charge: Any) -> dict[str, Any]:
     """The charge as the API shows it, with its refunds."""
     from mercato.gateway import refunds as refund_objects
+    from mercato.settlement import transactions as balance_transactions
 
     refund_rows = connection.execute(
         sa.select(refunds)
@@ -288,7 +289,7 @@ def to_object(connection: Connection, charge: Any) -> dict[str, Any]:
         "application": None,
         "application_fee": None,
         "application_fee_amount": None,
-        "balance_transaction": None,
+        "balance_transaction": balance_transactions.of_source(connection, charge.id, "charge"),
         "billing_details": charge.billing_details,
         "calculated_statement_descriptor": None,
         "captured": charge.captured,
@@ -344,8 +345,15 @@ class ChargeListParams(ListParams):
 def retrieve(
     connection: Connection, caller: Caller, charge_id: str, params: dict[str, Any]
 ) -> dict[str, Any]:
-    parse(RetrieveParams, params)
-    return to_object(connection, find(connection, caller, charge_id))
+    given = parse(RetrieveParams, params)
+    shown = to_object(connection, find(connection, caller, charge_id))
+    if "balance_transaction" in given.expand and shown["balance_transaction"] is not None:
+        from mercato.gateway import balance_transactions
+
+        shown["balance_transaction"] = balance_transactions.shown(
+            connection, shown["balance_transaction"]
+        )
+    return shown
 
 
 def list_(connection: Connection, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:

@@ -46,6 +46,7 @@ from mercato.processor import Card, dialogue
 from mercato.processor.codes import Verdict, not_supported, unanswered
 from mercato.processor.dialogue import Answered, Authenticated, Challenged, Order
 from mercato.processor.threeds import AcsUnavailable
+from mercato.settlement import transactions as balance_transactions
 
 log = get_logger(__name__)
 
@@ -243,6 +244,7 @@ def _record(steps: Steps, claim: Claim, payments: Payments, came: Answered) -> O
                 fee=fee.minor,
                 captured_at=now,
             )
+            balance_transactions.charge_captured(connection, charge, now)
             values: dict[str, Any] = {"status": Status.SUCCEEDED, "amount_received": amount.minor}
             happened = "payment_intent.succeeded"
         else:

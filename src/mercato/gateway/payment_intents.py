@@ -45,6 +45,7 @@ from mercato.gateway.payment_tables import payment_intents
 from mercato.gateway.tables import customers
 from mercato.ledger.errors import HoldExpired
 from mercato.money import Currency, Money, UnknownCurrency
+from mercato.settlement import transactions as balance_transactions
 
 __all__ = [
     "MAX_AMOUNT",
@@ -469,6 +470,7 @@ def capture(
             fee=fee.minor,
             captured_at=now,
         )
+        balance_transactions.charge_captured(connection, charge, now)
         changes: dict[str, Any] = {}
         if given.metadata is not None:
             changes["metadata"] = metadata_rules.merged(intent.metadata, given.metadata)

@@ -31,6 +31,7 @@ from mercato.gateway.params import MinorUnits, Params, parse
 from mercato.gateway.payment_tables import payment_intents, refunds
 from mercato.money import Money
 from mercato.processor import Processor
+from mercato.settlement import transactions as balance_transactions
 
 
 class CreateParams(Params):
@@ -170,6 +171,7 @@ def create(
         connection, charge.id, amount_refunded=charge.amount_refunded + amount
     )
     refund = _row(connection, refund_id)
+    balance_transactions.refunded(connection, refund, now)
     shown = to_object(refund)
     for kind, data, previous in (
         ("refund.created", shown, None),

@@ -1,0 +1,104 @@
+"""Automatic payouts: the duty ``payouts.automatic``.
+
+On each of a merchant's payout days (its schedule; daily by default), everything available
+in a currency with a default bank account is paid out, once: the payout carries the key
+``<merchant>:<currency>:<day>`` in a unique column, so a second run on the same day, in
+this worker or another, makes nothing. A balance at or below zero (a carried negative
+balance) pays nothing until later funds have brought it back above zero.
+
+Candidates are the merchants with available balance transactions no payout has taken yet,
+read a page at a time, by (merchant, currency); each payout is its own transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from mercato.clock import Clock
+from mercato.database.engine import reading, writing
+from mercato.ledger import Ledger
+from mercato.logs import get_logger
+from mercato.money import Currency
+from mercato.settlement import bank_accounts, books, payouts, schedule
+from mercato.settlement.errors import SettlementError
+from mercato.settlement.tables import balance_transactions
+from mercato.settlement.tables import payouts as payout_rows
+from mercato.settlement.transactions import AVAILABLE
+
+log = get_logger(__name__)
+
+PAGE = 500
+
+
+def pay_out(engine: Engine, ledger: Ledger, clock: Clock, *, page: int = PAGE) -> int:
+    """Make today's automatic payouts; returns how many were made."""
+    today = clock.now().date()
+    made = 0
+    after = ("", "")
+    t = balance_transactions.c
+    while True:
+        with reading(engine) as connection:
+            candidates = connection.execute(
+                sa.select(t.merchant_id, t.currency)
+                .where(
+                    t.status == AVAILABLE,
+                    t.payout_id.is_(None),
+                    sa.tuple_(t.merchant_id, t.currency) > sa.tuple_(*after),
+                )
+                .group_by(t.merchant_id, t.currency)
+                .order_by(t.merchant_id, t.currency)
+                .limit(page)
+            ).all()
+        for merchant_id, currency in candidates:
+            made += _pay_one(
+                engine,
+                ledger=ledger,
+                clock=clock,
+                merchant_id=merchant_id,
+                currency=currency,
+                today=today,
+            )
+        if len(candidates) < page:
+            return made
+        after = (candidates[-1][0], candidates[-1][1])
+
+
+def _pay_one(
+    engine: Engine, *, ledger: Ledger, clock: Clock, merchant_id: str, currency: str, today: dt.date
+) -> int:
+    key = f"{merchant_id}:{currency}:{today.isoformat()}"
+    with writing(engine) as connection:
+        # The merchant's row first: a second worker waits here, then finds today's payout.
+        if not schedule.lock(connection, merchant_id, clock.now()).pays_out_on(today):
+            return 0
+        if bank_accounts.default_for(connection, merchant_id, currency) is None:
+            return 0
+        if connection.execute(
+            sa.select(payout_rows.c.id).where(payout_rows.c.schedule_key == key)
+        ).first():
+            return 0
+        money = Currency.of(currency.upper())
+        book = ledger.book(connection)
+        books.open_accounts(book, merchant_id, money)
+        available = book.balance(books.merchant_available(merchant_id, money)).posted.minor
+        if available <= 0:
+            return 0
+        try:
+            payouts.create(
+                connection,
+                merchant_id=merchant_id,
+                amount=available,
+                currency=currency,
+                ledger=ledger,
+                clock=clock,
+                schedule_key=key,
+            )
+        except SettlementError as error:
+            log.warning(
+                "settlement.automatic_payout_skipped", merchant=merchant_id, error=error.code
+            )
+            return 0
+    return 1

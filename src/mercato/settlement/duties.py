@@ -1,0 +1,59 @@
+"""Settlement's periodic duties, for ``mercato worker`` (``cli.worker.housekeeping``).
+
+Without settings, the duties that need only the platform's database: funds made available,
+automatic payouts, payouts in transit marked paid. With settings, also those that reach the
+commercial bank: payout files written and sent, and the bank's returns read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from mercato.clock import Clock
+from mercato.ledger import Ledger
+from mercato.outbox import Duty
+from mercato.settlement import automatic, availability, bank_link, files, payouts, returns
+
+EVERY_MINUTE = dt.timedelta(minutes=1)
+EVERY_TEN_MINUTES = dt.timedelta(minutes=10)
+
+
+def duties(engine: Engine, clock: Clock, settings: Any = None) -> list[Duty]:
+    ledger = Ledger(engine, clock)
+    found = [
+        Duty(
+            availability.DUTY,
+            EVERY_MINUTE,
+            lambda: availability.make_available(engine, ledger, clock),
+        ),
+        Duty(
+            "payouts.automatic", EVERY_TEN_MINUTES, lambda: automatic.pay_out(engine, ledger, clock)
+        ),
+        Duty(
+            "payouts.mark_paid", EVERY_TEN_MINUTES, lambda: payouts.mark_paid(engine, ledger, clock)
+        ),
+    ]
+    if settings is None:
+        return found
+    from mercato.settings import Party
+    from mercato.vault import KeyRing
+
+    keyring = KeyRing.from_settings(settings, Party.PLATFORM)
+    link = bank_link.link_from(settings)
+
+    def send() -> int:
+        files.write_files(engine, keyring, clock)
+        return files.send_files(engine, link, clock)
+
+    return [
+        *found,
+        Duty("payouts.send_files", EVERY_TEN_MINUTES, send),
+        Duty(
+            "payouts.read_bank_files",
+            EVERY_TEN_MINUTES,
+            lambda: returns.read_from_bank(engine, link, ledger, clock),
+        ),
+    ]
