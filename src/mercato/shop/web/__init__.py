@@ -1,0 +1,3 @@
+"""The shop's pages: routes (``views``), the signed cart cookie and forgery protection
+(``cookies``), templates and static files. Thin: each route reads the request, calls one
+use case of ``mercato.shop``, and renders a page or redirects."""
