@@ -1,0 +1,18 @@
+"""The dashboard's routes under ``/dashboard``, and its static files (``/dashboard/static``).
+
+app.include_router(dashboard_routes.router)
+app.mount("/dashboard/static", dashboard_routes.static, name="dashboard-static")
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from mercato.dashboard import views_account, views_auth, views_payments, views_records
+from mercato.dashboard.pages import PREFIX, static
+
+router = APIRouter(prefix=PREFIX, include_in_schema=False)
+for views in (views_auth, views_payments, views_account, views_records):
+    router.include_router(views.router)
+
+__all__ = ["router", "static"]
