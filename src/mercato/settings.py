@@ -83,6 +83,15 @@ class Settings(BaseSettings):
             "(kept in DATA_DIR/sandbox-clock.json; `mercato demo` always runs on it)."
         ),
     )
+    smtp_host: str | None = Field(
+        default=None,
+        description="The SMTP server for receipts; unset: none (the demo: its own mailbox).",
+    )
+    smtp_port: int = Field(default=25, ge=1, le=65535, description="The SMTP server's port.")
+    smtp_sender: str = Field(
+        default="receipts@mercato.localhost", description="The From address of receipts."
+    )
+    smtp_starttls: bool = Field(default=False, description="Upgrade SMTP connections (STARTTLS).")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["console", "json"] = "console"
 

@@ -41,14 +41,21 @@ class RunningDemo:
         command = [
             *(sys.executable, "-m", "mercato", "demo"),
             *("--port", str(free_port()), "--issuer-port", "0", "--acs-port", str(free_port())),
+            *("--bank-port", str(free_port())),
         ]
-        self.process = subprocess.Popen(
-            [*command, "--data-dir", str(data_dir)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            env=env,
-        )
+        # Its output goes to a file, never a pipe: a pipe nobody reads until the end fills
+        # up after some 64 KB of log lines, and then every thread of the demo that logs
+        # stops where it is.
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.log_path = data_dir / "demo.log"
+        with self.log_path.open("w") as log:
+            self.process = subprocess.Popen(
+                [*command, "--data-dir", str(data_dir)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                text=True,
+                env=env,
+            )
         self.output: str | None = None
         self.details: dict[str, Any] = self._wait_until_serving(data_dir / "demo.json")
 
@@ -81,10 +88,11 @@ class RunningDemo:
         if self.output is None:
             self.process.send_signal(signal.SIGINT)
             try:
-                self.output, _ = self.process.communicate(timeout=20)
+                self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 self.process.kill()
-                self.output, _ = self.process.communicate()
+                self.process.wait()
+            self.output = self.log_path.read_text(errors="replace")
             keep_log(f"demo-{self.data_dir.name}", self.output)
         return self.output
 

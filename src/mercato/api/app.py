@@ -11,12 +11,14 @@ from mercato import __version__
 from mercato.api import (
     balance,
     charges,
+    checkout_sessions,
     customers,
     errors,
     events,
     external_accounts,
     health,
     payment_intents,
+    payment_links,
     payment_methods,
     payouts,
     prices,
@@ -26,15 +28,19 @@ from mercato.api import (
     test_helpers,
     webhook_endpoints,
 )
+from mercato.checkout import views as checkout_pages
 from mercato.clock import Clock, SandboxClock, clock_for
+from mercato.dashboard import routes as dashboard_routes
 from mercato.database.engine import engine_for
 from mercato.gateway import idempotency
 from mercato.gateway.cvc import CvcHolder
 from mercato.gateway.payment_methods import Services
 from mercato.processor import build_processor
 from mercato.settings import Party, Settings
+from mercato.shop.web import views as shop_pages
 from mercato.timeline import Timeline
 from mercato.vault import KeyRing, Vault
+from mercato.web.security import SecurityHeaders
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
@@ -96,8 +102,17 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.include_router(test_helpers.router)
     app.include_router(products.router)
     app.include_router(prices.router)
+    app.include_router(checkout_sessions.router)
+    app.include_router(payment_links.router)
+    app.include_router(checkout_pages.router)  # the hosted pages: /pay/{id}, /b/{id}
+    app.mount("/checkout/static", checkout_pages.static, name="checkout-static")
+    app.mount("/shop/static", shop_pages.static, name="shop-static")  # before /shop/{slug}
+    app.include_router(shop_pages.router)  # the storefront: /shop/{slug}/...
     app.include_router(balance.router)
     app.include_router(payouts.router)
     app.include_router(payouts.files_router)
     app.include_router(external_accounts.router)
+    app.include_router(dashboard_routes.router)  # the merchant dashboard: /dashboard/
+    app.mount("/dashboard/static", dashboard_routes.static, name="dashboard-static")
+    app.add_middleware(SecurityHeaders)  # HSTS on HTTPS, nosniff, a default CSP
     return app

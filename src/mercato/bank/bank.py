@@ -40,6 +40,7 @@ from mercato.database import migrate
 from mercato.database.engine import engine_for
 from mercato.ledger import Balance, Book, Ledger
 from mercato.money import Currency, Money
+from mercato.outbox import Duty
 from mercato.settings import Party, Settings
 
 log = structlog.get_logger("mercato.bank")
@@ -208,6 +209,14 @@ class CommercialBank:
         for day in due:
             reports.append(self.process_day(day))
         return reports
+
+    def processing_duty(self) -> Duty:
+        """`run_due` as a duty, for the sandbox's timeline (and any worker)."""
+        return Duty(
+            "bank.process_days",
+            dt.timedelta(seconds=DUE_SWEEP_SECONDS),
+            lambda: len(self.run_due()),
+        )
 
     @contextmanager
     def processing_days(self, every: float = DUE_SWEEP_SECONDS) -> Iterator[None]:

@@ -24,7 +24,7 @@ from starlette.routing import Route
 
 from mercato.bank import errors
 from mercato.bank.bank import CommercialBank
-from mercato.bank.records import BankFile, Customer, Direction
+from mercato.bank.records import BankFile, Customer, CustomerKind, Direction
 from mercato.money import Currency, Money, MoneyError
 
 STATUS: dict[type[errors.BankError], int] = {
@@ -168,6 +168,29 @@ class H2H:
 
         return JSONResponse({"data": await run_in_threadpool(work)})
 
+    async def scheme_accounts(self, request: Request, customer: Customer) -> Response:
+        """The settlement accounts of the card scheme's parties, for the platform that runs
+        the scheme's settlement: where each issuer pays what clearing made it owe."""
+        if customer.kind is not CustomerKind.PLATFORM:
+            raise errors.Forbidden("only the scheme's operator sees its parties' accounts")
+
+        def work() -> list[dict[str, Any]]:
+            return [
+                {
+                    "owner": kind.value,
+                    "name": owner.name,
+                    "currency": account.currency.code.lower(),
+                    "account_number": account.account_number,
+                    "status": account.status.value,
+                }
+                for kind in (CustomerKind.PLATFORM, CustomerKind.ISSUER)
+                for owner in self.bank.customers()
+                if owner.kind is kind
+                for account in self.bank.accounts(owner.id)
+            ]
+
+        return JSONResponse({"data": await run_in_threadpool(work)})
+
 
 def routes(bank: CommercialBank) -> list[Route]:
     service = H2H(bank)
@@ -177,4 +200,9 @@ def routes(bank: CommercialBank) -> list[Route]:
         Route("/h2h/files/{file_id}", service.authenticated(service.get_file), methods=["GET"]),
         Route("/h2h/settlements", service.authenticated(service.settle), methods=["POST"]),
         Route("/h2h/accounts", service.authenticated(service.accounts), methods=["GET"]),
+        Route(
+            "/h2h/scheme/accounts",
+            service.authenticated(service.scheme_accounts),
+            methods=["GET"],
+        ),
     ]

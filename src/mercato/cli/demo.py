@@ -24,16 +24,22 @@ from rich.table import Table
 from mercato import __version__, outbox
 from mercato.api.app import create_app
 from mercato.cli.context import console, fail, reported, settings_of
+from mercato.cli.demo_bank import open_demo_bank
 from mercato.cli.worker import background_handlers, housekeeping
 from mercato.clock import SANDBOX_CLOCK_FILE, Clock, SandboxClock
+from mercato.dashboard.users import ensure_demo_user
 from mercato.database import migrate
 from mercato.database.engine import engine_for, reading, writing
-from mercato.gateway import merchants
+from mercato.gateway import checkout_sessions, merchants
 from mercato.issuer import IssuingBank
+from mercato.mail import mailbox
+from mercato.mail.mailbox_store import MailboxStore
 from mercato.outbox import Worker
 from mercato.settings import Party, Settings
+from mercato.shop.demo import seed_demo_shop
 from mercato.timeline import Timeline
 from mercato.tls import Certificates, ensure_certificates
+from mercato.web.https_redirect import redirect_server
 
 DEMO_MERCHANT = {"name": "Mercato Demo Shop", "country": "US", "currency": "usd"}
 
@@ -44,6 +50,9 @@ def demo(
     port: int = typer.Option(8443, help="HTTPS port of the API."),
     issuer_port: int = typer.Option(8583, help="ISO 8583 port of the issuing bank (0: any)."),
     acs_port: int = typer.Option(8444, help="HTTPS port of the issuer's 3-D Secure pages."),
+    bank_port: int = typer.Option(8600, help="Port of the commercial bank (host to host, web)."),
+    smtp_port: int = typer.Option(8025, help="Port of the demo's mailbox (SMTP)."),
+    http_port: int = typer.Option(8080, help="Plain HTTP port that redirects to HTTPS (0: none)."),
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     data_dir: Path | None = typer.Option(  # noqa: B008
         None, "--data-dir", help="Where the demo keeps its databases, keys and demo.json."
@@ -63,12 +72,20 @@ def demo(
             engine = engine_for(settings, party)
             migrate.upgrade(engine, party)
             engine.dispose()
-    for taken in (port, acs_port):
-        _refuse_taken_port(host, taken)
+    for taken in (port, acs_port, bank_port, smtp_port, http_port):
+        if taken:
+            _refuse_taken_port(host, taken)
     certificates = ensure_certificates(settings.data_dir / "tls")
     demo_file = settings.data_dir / "demo.json"
     keys = _demo_keys(settings, demo_file, clock)
+    storefront_path, dashboard_login = _seed(settings, clock, keys["merchant_id"])
 
+    # The commercial bank serves plain HTTP on loopback: host to host for the platform, and
+    # internet banking for the demo merchant, who watches its payouts arrive there.
+    settings = settings.model_copy(update={"bank_url": f"http://{host}:{bank_port}"})
+    commercial, banking = open_demo_bank(
+        settings, clock, keys["merchant_id"], str(DEMO_MERCHANT["name"])
+    )
     bank = IssuingBank(settings, clock).open()
     try:
         iso = bank.serve(host, issuer_port)
@@ -76,13 +93,16 @@ def demo(
         raise fail(
             f"port {issuer_port} on {host} is taken; choose another with --issuer-port"
         ) from None
-    with iso, bank.expiring_holds():
+    with iso, bank.expiring_holds(), commercial.processing_days():
         iso_host, iso_port = iso.address
         settings = settings.model_copy(
             update={
                 "issuer_address": f"{iso_host}:{iso_port}",
                 "issuer_acs_url": f"https://localhost:{acs_port}",
                 "issuer_acs_ca_bundle": str(certificates.ca_cert),
+                # Receipts go to the demo's own mailbox, which the dashboard shows.
+                "smtp_host": settings.smtp_host or host,
+                "smtp_port": smtp_port if settings.smtp_host is None else settings.smtp_port,
             }
         )
         served = _describe(
@@ -93,15 +113,35 @@ def demo(
             acs_port=acs_port,
             issuer_address=f"{iso_host}:{iso_port}",
         )
+        served.update(
+            storefront_url=f"{served['api_base']}{storefront_path}",
+            dashboard_url=f"{served['api_base']}/dashboard/",
+            dashboard_login=dashboard_login,
+            mailbox_smtp=f"{host}:{smtp_port}",
+            bank_url=settings.bank_url,
+            internet_banking_url=f"{settings.bank_url}/banking/",
+            internet_banking_login=banking.login,
+            internet_banking_password=banking.password,
+        )
         _write_private(demo_file, json.dumps(served, indent=2) + "\n")
         _print(served, demo_file)
         platform = engine_for(settings, Party.PLATFORM)
         # The demo's own HTTPS endpoints (a merchant's test receiver) use the demo CA.
         api = create_app(settings, clock)
         handlers = background_handlers(
-            platform, clock, api.state.processor, ca_bundle=certificates.ca_cert
+            platform,
+            clock,
+            api.state.processor,
+            ca_bundle=certificates.ca_cert,
+            settings=settings,
         )
-        duties = [*housekeeping(platform, clock), bank.expiry_duty()]
+        stop_mailbox = mailbox.serve(host, smtp_port, MailboxStore(platform, clock))
+        duties = [
+            *housekeeping(platform, clock, settings),
+            bank.expiry_duty(),
+            commercial.processing_duty(),
+            checkout_sessions.expiry_duty(platform, clock, api.state.processor),
+        ]
         stop_worker = outbox.start_in_process(platform, clock, handlers, duties=duties)
         api.state.timeline = Timeline(
             clock, worker=Worker(platform, clock, handlers), duties=duties
@@ -112,12 +152,35 @@ def demo(
                     [
                         _server(api, host, port, certificates, settings),
                         _server(bank.acs_app(), host, acs_port, certificates, settings),
+                        _plain_server(commercial.app(), host, bank_port, settings),
+                        *(
+                            [
+                                redirect_server(
+                                    host, http_port, https_port=port, log_level=settings.log_level
+                                )
+                            ]
+                            if http_port
+                            else []
+                        ),
                     ]
                 )
             )
         finally:
             stop_worker()
+            stop_mailbox()
             platform.dispose()
+
+
+def _seed(settings: Settings, clock: Clock, merchant_id: str) -> tuple[str, dict[str, str]]:
+    """The demo merchant's shop (its storefront's path) and dashboard sign-in (a password
+    made anew at every start)."""
+    engine = engine_for(settings, Party.PLATFORM)
+    try:
+        storefront_path = seed_demo_shop(engine, clock, merchant_id)
+        email, password = ensure_demo_user(engine, clock, merchant_id)
+    finally:
+        engine.dispose()
+    return storefront_path, {"email": email, "password": password}
 
 
 def _write_private(path: Path, text: str) -> None:
@@ -197,6 +260,16 @@ def _print(served: dict[str, Any], demo_file: Path) -> None:
     table.add_row("operator key", served["admin_key"])
     table.add_row("issuing bank (ISO 8583)", served["issuer_address"])
     table.add_row("issuer's 3-D Secure pages", served["issuer_3ds_url"])
+    table.add_row("storefront", served["storefront_url"])
+    table.add_row("dashboard", served["dashboard_url"])
+    login = served["dashboard_login"]
+    table.add_row("dashboard sign-in", f"{login['email']} / {login['password']}")
+    table.add_row("internet banking", served["internet_banking_url"])
+    table.add_row(
+        "internet banking sign-in",
+        f"{served['internet_banking_login']} / {served['internet_banking_password']}",
+    )
+    table.add_row("mailbox (SMTP)", served["mailbox_smtp"])
     table.add_row("CA certificate", served["ca_cert"])
     table.add_row("details for scripts", str(demo_file.resolve()))
     console.print(table)
@@ -219,6 +292,14 @@ def _server(
             ssl_keyfile=str(certificates.server_key),
             log_config=None,  # keep Mercato's logging, which masks card numbers
             log_level=settings.log_level.lower(),
+        )
+    )
+
+
+def _plain_server(app: Any, host: str, port: int, settings: Settings) -> uvicorn.Server:
+    return uvicorn.Server(
+        uvicorn.Config(
+            app, host=host, port=port, log_config=None, log_level=settings.log_level.lower()
         )
     )
 

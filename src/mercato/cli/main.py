@@ -7,7 +7,20 @@ from pathlib import Path
 import typer
 
 from mercato import __version__, logs
-from mercato.cli import bank, clock, db, demo, issuer, keys, ledger, merchants, payouts, worker
+from mercato.cli import (
+    bank,
+    clock,
+    db,
+    demo,
+    issuer,
+    keys,
+    ledger,
+    merchants,
+    payouts,
+    settle,
+    worker,
+)
+from mercato.cli import dashboard as dashboard_cli
 from mercato.cli.context import State, console
 from mercato.settings import Settings
 
@@ -22,11 +35,14 @@ app.add_typer(ledger.app, name="ledger")
 app.add_typer(merchants.app, name="merchant")
 app.add_typer(keys.app, name="keys")
 app.add_typer(issuer.app, name="issuer")
-app.add_typer(clock.app, name="clock")
 app.add_typer(bank.app, name="bank")
+app.add_typer(clock.app, name="clock")
+app.add_typer(settle.app, name="settle")
 app.add_typer(payouts.app, name="payouts")
+app.add_typer(dashboard_cli.app, name="dashboard")
 app.command(name="demo")(demo.demo)
 app.command(name="worker")(worker.worker)
+app.command(name="reconcile")(settle.reconcile)
 
 
 @app.callback()

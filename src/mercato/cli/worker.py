@@ -20,14 +20,17 @@ from mercato.cli.context import fail, reported, settings_of
 from mercato.clock import Clock, clock_for
 from mercato.database import migrate
 from mercato.database.engine import engine_for
-from mercato.gateway import idempotency, payment_intents, webhooks
+from mercato.gateway import checkout_sessions, idempotency, payment_intents, webhooks
 from mercato.gateway.cvc import CvcHolder
 from mercato.gateway.intent_records import Payments
 from mercato.gateway.payment_methods import Services
+from mercato.mail import sending as mail_sending
+from mercato.mail.transport import transport_for
 from mercato.outbox import Duty, Handler, Worker
 from mercato.processor import Processor, build_processor
 from mercato.settings import Party, Settings
 from mercato.settlement.duties import duties as settlement_duties
+from mercato.shop.duties import duties as shop_duties
 
 FORGET_KEYS_EVERY = dt.timedelta(hours=1)
 
@@ -44,6 +47,7 @@ def housekeeping(engine: Engine, clock: Clock, settings: Settings | None = None)
     read."""
     return [
         *settlement_duties(engine, clock, settings),
+        *shop_duties(engine, clock),  # shop orders paid from events, reservations expired
         Duty(
             "idempotency.forget_expired",
             FORGET_KEYS_EVERY,
@@ -53,7 +57,12 @@ def housekeeping(engine: Engine, clock: Clock, settings: Settings | None = None)
 
 
 def background_handlers(
-    engine: Engine, clock: Clock, processor: Processor, *, ca_bundle: Path | None = None
+    engine: Engine,
+    clock: Clock,
+    processor: Processor,
+    *,
+    ca_bundle: Path | None = None,
+    settings: Settings | None = None,
 ) -> dict[str, Handler]:
     """The platform's background jobs: webhook deliveries, and the payments' own
     (completions and reversals owed to issuers, confirmations a crash left unfinished)."""
@@ -61,6 +70,8 @@ def background_handlers(
     return {
         **webhooks.handlers(engine, clock, ca_bundle=ca_bundle),
         **payment_intents.background_handlers(engine, Payments(services, processor)),
+        # Receipts, sent through the SMTP server the settings name (none: not sent).
+        **mail_sending.handlers(engine, clock, transport_for(settings or Settings())),
     }
 
 
@@ -89,7 +100,7 @@ def worker(
         raise fail("the platform's database is not migrated; run `mercato db upgrade` first")
     clock = clock_for(settings)
     processor = build_processor(settings, clock, engine=engine)
-    handlers = background_handlers(engine, clock, processor, ca_bundle=ca_bundle)
+    handlers = background_handlers(engine, clock, processor, ca_bundle=ca_bundle, settings=settings)
     stop = threading.Event()
 
     def stop_on_signal(_signum: int, _frame: FrameType | None) -> None:
@@ -98,9 +109,11 @@ def worker(
     signal.signal(signal.SIGINT, stop_on_signal)
     signal.signal(signal.SIGTERM, stop_on_signal)
     try:
-        Worker(engine, clock, handlers, duties=housekeeping(engine, clock, settings)).run_forever(
-            stop, poll_interval, limit=batch
-        )
+        duties = [
+            *housekeeping(engine, clock, settings),
+            checkout_sessions.expiry_duty(engine, clock, processor),
+        ]
+        Worker(engine, clock, handlers, duties=duties).run_forever(stop, poll_interval, limit=batch)
     finally:
         processor.close()
         engine.dispose()

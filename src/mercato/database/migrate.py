@@ -18,9 +18,19 @@ from mercato.database.engine import writing
 from mercato.settings import Party
 
 BRANCHES: dict[Party, tuple[str, ...]] = {
-    Party.PLATFORM: ("ledger", "vault", "gateway", "payments", "processor", "settlement"),
-    Party.BANK: ("ledger", "bank"),
+    Party.PLATFORM: (
+        "ledger",
+        "vault",
+        "gateway",
+        "payments",
+        "processor",
+        "settlement",
+        "mail",
+        "dashboard",
+        "shop",
+    ),
     Party.ISSUER: ("ledger", "vault", "issuer"),
+    Party.BANK: ("ledger", "bank"),
 }
 """The migration branches that make up each party's database, in the order they apply."""
 

@@ -26,6 +26,7 @@ from mercato.gateway.merchants import Caller
 from mercato.gateway.pagination import ListParams, list_object, page
 from mercato.gateway.params import Params, parse
 from mercato.gateway.tables import events, webhook_deliveries, webhook_endpoints
+from mercato.mail.owed import owe_receipt
 
 DELIVER = "webhook.deliver"
 """The outbox job kind that sends one delivery (``gateway.webhooks`` handles it)."""
@@ -97,6 +98,10 @@ def record(
             )
         )
         outbox.enqueue(connection, DELIVER, {"delivery_id": delivery_id}, due_at=now)
+    # The customer's receipt, owed by a payment's event, in the same transaction (mail.owed).
+    owe_receipt(
+        connection, merchant_id=merchant_id, event_type=type, data_object=data_object, now=now
+    )
     return event_id
 
 

@@ -152,6 +152,7 @@ def create(
         charge_id=charge.id,
         merchant_id=charge.merchant_id,
         amount=Money.of_minor(amount, charge.currency),
+        authorisation_id=charge.authorisation_id,
     )
     connection.execute(
         sa.insert(refunds).values(

@@ -22,7 +22,7 @@ from starlette.applications import Starlette
 from mercato.clock import Clock, SystemClock
 from mercato.database import migrate
 from mercato.database.engine import engine_for, reading
-from mercato.issuer import acs, authorisations, issuance, keys, records
+from mercato.issuer import acs, authorisations, clearing_http, issuance, keys, records
 from mercato.issuer.books import PARTY
 from mercato.issuer.domain.cards import AccountKind, CardStatus, Expiry
 from mercato.issuer.domain.secrets import BankKeys
@@ -168,8 +168,11 @@ class IssuingBank:
     # 3-D Secure ----------------------------------------------------------------------------
 
     def acs_app(self) -> Starlette:
-        """The access control server's ASGI app."""
-        return acs.create_acs_app(acs.AcsContext(self.engine, self.vault, self.keys, self.clock))
+        """The bank's HTTPS app: the access control server's pages (``/3ds/...``) and the
+        clearing files the acquirer hands in (``/clearing/files``)."""
+        app = acs.create_acs_app(acs.AcsContext(self.engine, self.vault, self.keys, self.clock))
+        app.router.routes.extend(clearing_http.routes(self.ledger))
+        return app
 
     # The bank's own tools --------------------------------------------------------------------
 

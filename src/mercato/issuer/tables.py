@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from mercato.database.types import MinorUnits, UTCDateTime
+from mercato.database.types import JSONDocument, MinorUnits, UTCDateTime
 
 metadata = sa.MetaData()
 
@@ -110,3 +110,15 @@ switches = sa.Table(
     sa.Column("enabled", sa.Boolean, nullable=False),
     sa.Column("changed_at", UTCDateTime, nullable=False),
 )
+
+clearing_files = sa.Table(
+    "issuer_clearing_files",
+    metadata,
+    sa.Column("file_id", sa.String(64), primary_key=True),
+    sa.Column("acquirer_id", sa.String(11), nullable=False),
+    sa.Column("business_date", sa.Date, nullable=False),
+    sa.Column("records", sa.Integer, nullable=False),
+    sa.Column("report", JSONDocument, nullable=False),
+    sa.Column("received_at", UTCDateTime, nullable=False),
+)
+sa.Index("ix_issuer_authorisations_rrn", authorisations.c.acquirer_id, authorisations.c.rrn)

@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from mercato.database.engine import writing
+from mercato.ids import uuid7
 from mercato.money import Currency, Money
 from mercato.network.messages import AuthorizationRequest, OriginalData
 from mercato.processor import tables
@@ -198,3 +199,46 @@ def reserve_stans(engine: Engine) -> range:
         ).scalar_one()
     block = (taken - 1) % _STAN_BLOCKS
     return range(block * STAN_BLOCK + 1, (block + 1) * STAN_BLOCK + 1)
+
+
+def present(
+    connection: Connection,
+    authorisation_id: uuid.UUID,
+    *,
+    kind: str,
+    reference: str,
+    amount: Money,
+    now: dt.datetime,
+) -> None:
+    """Queue a capture (``SALE``) or refund (``REFUND``) of an authorisation for the next
+    clearing file, in the caller's transaction (one statement: the issuer and retrieval
+    reference number are copied from the authorisation)."""
+    a = authorisations.c
+    source = sa.select(
+        sa.literal(uuid7(), sa.Uuid),
+        a.id,
+        a.issuer,
+        sa.literal(kind, sa.String),
+        sa.literal(reference, sa.String),
+        a.rrn,
+        sa.literal(amount.minor, sa.BigInteger),
+        sa.literal(amount.currency.code, sa.String),
+        sa.literal(now, tables.presentments.c.created_at.type),
+    ).where(a.id == authorisation_id)
+    p = tables.presentments.c
+    connection.execute(
+        sa.insert(tables.presentments).from_select(
+            [
+                p.id,
+                p.authorisation_id,
+                p.issuer,
+                p.kind,
+                p.reference,
+                p.rrn,
+                p.amount,
+                p.currency,
+                p.created_at,
+            ],
+            source,
+        )
+    )

@@ -362,6 +362,9 @@ class Processor:
             book.post_batch(books.capture(charge_id, merchant_id, hold_id, amount, fee))
         except BatchRejected as rejected:
             raise rejected.cause from None  # HoldExpired, most likely
+        records.present(
+            connection, authorisation_id, kind="SALE", reference=charge_id, amount=amount, now=now
+        )
         self._schedule(connection, authorisation_id, now)
         return fee
 
@@ -396,12 +399,23 @@ class Processor:
         charge_id: str,
         merchant_id: str,
         amount: Money,
+        authorisation_id: uuid.UUID | None = None,
     ) -> None:
-        """Money back to the cardholder: out of the merchant's balance (one ledger call).
-        The fee is not returned, as Stripe keeps it."""
+        """Money back to the cardholder: out of the merchant's balance (one ledger call),
+        presented to the card's issuer in the next clearing file. The fee is not returned,
+        as Stripe keeps it."""
         book = self.ledger.book(connection)
         books.open_accounts(book, merchant_id, amount.currency)
         book.post(books.refund(refund_id, charge_id, merchant_id, amount))
+        if authorisation_id is not None:
+            records.present(
+                connection,
+                authorisation_id,
+                kind="REFUND",
+                reference=refund_id,
+                amount=amount,
+                now=self.clock.now(),
+            )
 
     # Follow-ups ----------------------------------------------------------------------------
 

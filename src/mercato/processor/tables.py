@@ -12,6 +12,11 @@ reversal or completion owed to the issuer is found here, never guessed.
 (field 11) to hand out. Every process that talks to the network takes its STANs a block at
 a time from here, so two API processes never send the same STAN in the same second (which
 the issuer would refuse as a duplicate, 94).
+
+``processor_presentments``: every capture (SALE) and refund (REFUND), written in the same
+transaction as its money, waiting to be presented to its issuer in a clearing file.
+``processor_clearing_files``: each day's file per issuer, the issuer's report on it, and
+when its net was settled between the banks (settlement/clearing.py).
 """
 
 from __future__ import annotations
@@ -72,4 +77,43 @@ stan_blocks = sa.Table(
     metadata,
     sa.Column("name", sa.String(20), primary_key=True),  # "network"
     sa.Column("next_block", sa.Integer, nullable=False),
+)
+
+presentments = sa.Table(
+    "processor_presentments",
+    metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("authorisation_id", sa.Uuid, nullable=False),
+    sa.Column("issuer", sa.String(40), nullable=False),
+    sa.Column("kind", sa.String(6), nullable=False),  # SALE or REFUND
+    sa.Column("reference", sa.String(40), nullable=False),  # the charge (ch_) or refund (re_)
+    sa.Column("rrn", sa.String(12), nullable=False),
+    sa.Column("amount", MinorUnits, nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("clearing_file_id", sa.String(64), nullable=True),
+)
+sa.Index(
+    "processor_presentments_to_clear",
+    presentments.c.issuer,
+    presentments.c.clearing_file_id,
+    presentments.c.created_at,
+)
+sa.Index("processor_presentments_by_reference", presentments.c.reference, unique=True)
+
+clearing_files = sa.Table(
+    "processor_clearing_files",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("issuer", sa.String(40), nullable=False),
+    sa.Column("business_date", sa.Date, nullable=False),
+    sa.Column("cutoff", UTCDateTime, nullable=False),
+    sa.Column("path", sa.String(500), nullable=False),  # under the data directory
+    sa.Column("records", sa.Integer, nullable=False),
+    sa.Column("totals", JSONDocument, nullable=False),  # per currency, from the trailer
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("report", JSONDocument, nullable=True),  # the issuer's answer
+    sa.Column("reported_at", UTCDateTime, nullable=True),
+    sa.Column("settled_at", UTCDateTime, nullable=True),
+    sa.UniqueConstraint("issuer", "business_date", name="processor_clearing_files_one_a_day"),
 )

@@ -21,10 +21,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from mercato.money import Money
 from mercato.settlement.errors import BankLinkError, BankRefusedFile
 
 TOKEN_FILE = "bank-h2h-token"  # noqa: S105 -- a file name, not a token
 TIMEOUT = 30.0
+
+
+@dataclass(frozen=True)
+class SchemeAccount:
+    """A card-scheme party's settlement account at the bank (the platform's or an issuer's)."""
+
+    owner: str  # "platform" or "issuer"
+    name: str
+    currency: str  # "usd"
+    account_number: str
 
 
 @dataclass(frozen=True)
@@ -40,6 +51,12 @@ class BankLink(Protocol):
     def files_after(self, after: str | None) -> list[BankFile]: ...
 
     def fetch(self, file_id: str) -> bytes: ...
+
+    def scheme_accounts(self) -> list[SchemeAccount]: ...
+
+    def settle(
+        self, settlement_id: str, payer: str, payee: str, amount: Money, reference: str
+    ) -> None: ...
 
 
 class HttpBankLink:
@@ -113,6 +130,53 @@ class HttpBankLink:
         if status != 200:
             raise BankLinkError(f"the bank answered {status} for its file {file_id}")
         return body
+
+    def own_iban(self, currency: str) -> str | None:
+        """``GET /h2h/accounts``: the IBAN of the platform's own open account in
+        ``currency`` at the bank (None: it has none)."""
+        status, body = self._call("GET", "/h2h/accounts")
+        if status != 200:
+            raise BankLinkError(f"the bank answered {status} to the list of our accounts")
+        for account in json.loads(body)["data"]:
+            if account["currency"].upper() == currency.upper() and account["status"] == "open":
+                iban: str | None = account.get("iban")
+                return iban
+        return None
+
+    def scheme_accounts(self) -> list[SchemeAccount]:
+        """``GET /h2h/scheme/accounts``: the settlement accounts of the scheme's parties."""
+        status, body = self._call("GET", "/h2h/scheme/accounts")
+        if status != 200:
+            raise BankLinkError(f"the bank answered {status} to the list of scheme accounts")
+        return [
+            SchemeAccount(a["owner"], a["name"], a["currency"], a["account_number"])
+            for a in json.loads(body)["data"]
+            if a.get("status", "open") == "open"
+        ]
+
+    def settle(
+        self, settlement_id: str, payer: str, payee: str, amount: Money, reference: str
+    ) -> None:
+        """``POST /h2h/settlements``: move ``amount`` from ``payer`` to ``payee``, once per
+        ``settlement_id`` (sending it again is safe)."""
+        document = {
+            "id": settlement_id,
+            "from_account": payer,
+            "to_account": payee,
+            "amount": amount.minor,
+            "currency": amount.currency.code.lower(),
+            "reference": reference,
+        }
+        status, body = self._call(
+            "POST",
+            "/h2h/settlements",
+            json.dumps(document).encode(),
+            {"Content-Type": "application/json"},
+        )
+        if status not in (200, 201):
+            raise BankLinkError(
+                f"the bank refused settlement {settlement_id} ({status}): {body[:200]!r}"
+            )
 
 
 def link_from(settings: Any) -> HttpBankLink:

@@ -2,7 +2,8 @@
 
 Without settings, the duties that need only the platform's database: funds made available,
 automatic payouts, payouts in transit marked paid. With settings, also those that reach the
-commercial bank: payout files written and sent, and the bank's returns read.
+commercial bank: the day's clearing with the issuers and its interbank settlement, payout
+files written and sent, and the bank's returns read.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from mercato.clock import Clock
 from mercato.ledger import Ledger
 from mercato.outbox import Duty
 from mercato.settlement import automatic, availability, bank_link, files, payouts, returns
+from mercato.settlement.clearing import Clearing, HttpIssuerClearing, IssuerClearing
 
 EVERY_MINUTE = dt.timedelta(minutes=1)
 EVERY_TEN_MINUTES = dt.timedelta(minutes=10)
@@ -45,11 +47,16 @@ def duties(engine: Engine, clock: Clock, settings: Any = None) -> list[Duty]:
     link = bank_link.link_from(settings)
 
     def send() -> int:
-        files.write_files(engine, keyring, clock)
+        # The debtor of a SEPA file is the platform's own EUR account at the bank.
+        iban = link.own_iban("eur")
+        platform = files.PlatformAccount(iban=iban) if iban else None
+        files.write_files(engine, keyring, clock, platform=platform)
         return files.send_files(engine, link, clock)
 
+    house = clearing_for(settings, engine, ledger)
     return [
         *found,
+        Duty("settlement.clearing", EVERY_TEN_MINUTES, lambda: house.run_due().count),
         Duty("payouts.send_files", EVERY_TEN_MINUTES, send),
         Duty(
             "payouts.read_bank_files",
@@ -57,3 +64,21 @@ def duties(engine: Engine, clock: Clock, settings: Any = None) -> list[Duty]:
             lambda: returns.read_from_bank(engine, link, ledger, clock),
         ),
     ]
+
+
+def clearing_for(settings: Any, engine: Engine, ledger: Ledger) -> Clearing:
+    """The installation's clearing: its issuer's HTTPS server (``issuer_acs_url``, trusting
+    ``issuer_acs_ca_bundle``), the commercial bank, files under DATA_DIR/clearing."""
+    from mercato.processor.bins import SIMULATED_ISSUER
+
+    issuers: dict[str, IssuerClearing] = {}
+    if settings.issuer_acs_url:
+        verify = settings.issuer_acs_ca_bundle or True
+        issuers[SIMULATED_ISSUER] = HttpIssuerClearing(settings.issuer_acs_url, verify=verify)
+    return Clearing(
+        engine,
+        ledger,
+        directory=settings.data_dir / "clearing",
+        issuers=issuers,
+        bank=bank_link.link_from(settings),
+    )
