@@ -15,7 +15,7 @@ from mercato.database import migrate
 router = APIRouter(prefix="/v1", tags=["health"])
 
 
-@router.get("/health", summary="Whether every party's database answers and is migrated")
+@router.get("/health", summary="Whether the platform's database answers and is migrated")
 def health(request: Request) -> JSONResponse:
     parties: dict[str, Any] = {}
     healthy = True

@@ -1,10 +1,14 @@
-"""``mercato demo``: every party on one machine, over HTTPS, with what it serves printed.
+"""``mercato demo``: every party on one machine, with what it serves printed.
 
-The platform's API, a worker delivering webhooks, the simulated issuing bank (ISO 8583 on
-its own port, its 3-D Secure pages over HTTPS) and a demo merchant with its keys. The
-parties still talk only through their wire formats, over loopback. What scripts need is
-written to ``DATA_DIR/demo.json`` (readable by its owner only: it holds the demo
-merchant's keys).
+The platform over HTTPS (the API, the storefront, the hosted checkout, the dashboard), with
+a plain-HTTP listener that redirects to it; a worker thread (webhooks, receipts, clearing,
+payouts); the simulated issuing bank (ISO 8583 on its own port, its 3-D Secure pages and
+clearing endpoint over HTTPS); the simulated commercial bank (host to host and internet
+banking, plain HTTP on loopback); a mailbox that receives the receipts; the demo merchant
+with its keys, shop, dashboard sign-in and business account. The parties talk only through
+their wire formats, over loopback, and read the sandbox's clock. What scripts need is
+written to ``DATA_DIR/demo.json`` (readable by its owner only: it holds keys and
+passwords).
 """
 
 from __future__ import annotations
@@ -58,8 +62,9 @@ def demo(
         None, "--data-dir", help="Where the demo keeps its databases, keys and demo.json."
     ),
 ) -> None:
-    """Migrate, open the demo merchant and the issuing bank, serve everything over HTTPS,
-    and write DATA_DIR/demo.json for scripts."""
+    """Migrate every party, open the demo merchant (shop, dashboard, business account), start
+    the banks, the mailbox and a worker, serve the platform over HTTPS, and write
+    DATA_DIR/demo.json for scripts."""
     settings = settings_of(ctx)
     if data_dir is not None:
         settings = Settings(data_dir=data_dir)

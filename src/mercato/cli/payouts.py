@@ -15,6 +15,7 @@ from mercato.database.engine import engine_for, reading, writing
 from mercato.gateway.merchants import get_merchant
 from mercato.settings import Party
 from mercato.settlement import bank_accounts, bank_link, files, schedule
+from mercato.settlement.duties import write_and_send
 from mercato.settlement.errors import SettlementError
 from mercato.vault import KeyRing
 
@@ -61,10 +62,14 @@ def send(ctx: typer.Context) -> None:
     settings = settings_of(ctx)
     engine = engine_for(settings, Party.PLATFORM)
     clock = clock_for(settings)
-    with reported():
-        made = files.write_files(engine, KeyRing.from_settings(settings, Party.PLATFORM), clock)
-        sent = files.send_files(engine, bank_link.link_from(settings), clock)
-    engine.dispose()
+    keyring = KeyRing.from_settings(settings, Party.PLATFORM)
+    try:
+        with reported():
+            made, sent = write_and_send(engine, keyring, clock, bank_link.link_from(settings))
+    except SettlementError as error:
+        raise fail(error.message) from None
+    finally:
+        engine.dispose()
     console.print(f"{len(made)} file(s) written, {sent} sent")
 
 

@@ -88,9 +88,12 @@ def worker(
         help="CA certificates (PEM) to trust for HTTPS endpoints instead of the usual roots.",
     ),
 ) -> None:
-    """Run the outbox's jobs until interrupted: webhook deliveries, and the payments' own
-    (completions and reversals owed to issuers, confirmations a crash left unfinished); and
-    the housekeeping: Idempotency-Keys older than 24 hours forgotten every hour."""
+    """Run the outbox's jobs until interrupted (webhook deliveries, e-mail receipts,
+    completions and reversals owed to issuers, confirmations a crash left unfinished) and
+    the platform's duties: the day's clearing and interbank settlement, funds made
+    available, automatic payouts and their files sent to the bank, the bank's returns read,
+    expired checkout sessions and stock reservations, paid shop orders, forgotten
+    Idempotency-Keys."""
     settings = settings_of(ctx)
     engine = engine_for(settings, Party.PLATFORM)
     with reported():

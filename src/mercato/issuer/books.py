@@ -14,7 +14,8 @@ the account's currency: what the bank owes the card network, and through it the 
 for the cardholder's purchases until settlement. The ledger checks the limit in the atomic
 step that places the hold, so "insufficient funds" is never a balance read and then
 judged. Per currency the bank also keeps ``reserves`` (its cash), ``credit-lines`` (credit
-it has extended) and ``settlement`` (its account with the network, for clearing later).
+it has extended) and ``settlement`` (its money at the commercial bank, which
+pays the network what each clearing file makes it owe: issuer/clearing.py).
 """
 
 from __future__ import annotations

@@ -9,6 +9,9 @@ would take clearing files from its network only, over a mutually authenticated l
 
 from __future__ import annotations
 
+import io
+import tempfile
+
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -19,21 +22,32 @@ from mercato.ledger import Ledger
 from mercato.network.clearing import ClearingFileError
 
 MAX_BYTES = 512 * 1024 * 1024
+SPOOL_BYTES = 8 * 1024 * 1024
 
 
 def routes(ledger: Ledger) -> list[Route]:
     async def take(request: Request) -> Response:
-        body = await request.body()
-        if len(body) > MAX_BYTES:
-            return _refused(413, "file_too_large", f"a clearing file is at most {MAX_BYTES} bytes")
-        try:
-            text = body.decode()
-        except UnicodeDecodeError:
-            return _refused(422, "clearing_file_invalid", "the file is not UTF-8 text")
-        try:
-            report = await run_in_threadpool(clearing.ingest, ledger, text.splitlines())
-        except ClearingFileError as error:
-            return _refused(422, error.code, str(error))
+        # Spooled to disk past a few megabytes, then read a line at a time: a file of a
+        # million presentments never sits in memory.
+        with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
+            size = 0
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > MAX_BYTES:
+                    return _refused(
+                        413, "file_too_large", f"a clearing file is at most {MAX_BYTES} bytes"
+                    )
+                spool.write(chunk)
+            spool.seek(0)
+            lines = io.TextIOWrapper(spool, encoding="utf-8", newline="")
+            try:
+                report = await run_in_threadpool(clearing.ingest, ledger, lines)
+            except UnicodeDecodeError:
+                return _refused(422, "clearing_file_invalid", "the file is not UTF-8 text")
+            except ClearingFileError as error:
+                return _refused(422, error.code, str(error))
+            finally:
+                lines.detach()
         return JSONResponse(report.to_json())
 
     return [Route("/clearing/files", take, methods=["POST"])]

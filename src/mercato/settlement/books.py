@@ -13,7 +13,8 @@ Per currency, the platform's own:
 * ``platform:payouts-in-transit:<CUR>`` (liability): payouts taken from merchants'
   balances and not yet applied by the bank;
 * ``platform:cash-at-bank:<CUR>`` (asset): the platform's account at the commercial bank,
-  which a payout leaves once the bank has applied it (clearing, later work, pays into it).
+  which a payout leaves once the bank has applied it (interbank settlement of the day's
+  clearing pays into it: settlement/clearing.py).
 
 The movements, each with a key from the domain:
 

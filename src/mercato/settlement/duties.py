@@ -18,6 +18,7 @@ from mercato.ledger import Ledger
 from mercato.outbox import Duty
 from mercato.settlement import automatic, availability, bank_link, files, payouts, returns
 from mercato.settlement.clearing import Clearing, HttpIssuerClearing, IssuerClearing
+from mercato.vault import KeyRing
 
 EVERY_MINUTE = dt.timedelta(minutes=1)
 EVERY_TEN_MINUTES = dt.timedelta(minutes=10)
@@ -41,17 +42,12 @@ def duties(engine: Engine, clock: Clock, settings: Any = None) -> list[Duty]:
     if settings is None:
         return found
     from mercato.settings import Party
-    from mercato.vault import KeyRing
 
     keyring = KeyRing.from_settings(settings, Party.PLATFORM)
     link = bank_link.link_from(settings)
 
     def send() -> int:
-        # The debtor of a SEPA file is the platform's own EUR account at the bank.
-        iban = link.own_iban("eur")
-        platform = files.PlatformAccount(iban=iban) if iban else None
-        files.write_files(engine, keyring, clock, platform=platform)
-        return files.send_files(engine, link, clock)
+        return write_and_send(engine, keyring, clock, link)[1]
 
     house = clearing_for(settings, engine, ledger)
     return [
@@ -82,3 +78,15 @@ def clearing_for(settings: Any, engine: Engine, ledger: Ledger) -> Clearing:
         issuers=issuers,
         bank=bank_link.link_from(settings),
     )
+
+
+def write_and_send(
+    engine: Engine, keyring: KeyRing, clock: Clock, link: bank_link.HttpBankLink
+) -> tuple[list[str], int]:
+    """Write files for the pending payouts and send every unsent one to the bank; returns
+    the files written and how many went. The debtor of a SEPA file is the platform's own EUR
+    account at the bank, which the bank tells."""
+    iban = link.own_iban("eur")
+    platform = files.PlatformAccount(iban=iban) if iban else None
+    made = files.write_files(engine, keyring, clock, platform=platform)
+    return made, files.send_files(engine, link, clock)

@@ -43,9 +43,10 @@ KINDS = {"usd": "nacha", "eur": "pain.001"}
 class PlatformAccount:
     """The platform's own account at the commercial bank: where payouts are paid from.
 
-    The defaults are the simulated bank's (``mercato.bank.identity``: routing number, BIC);
-    the IBAN is a placeholder until the platform's account there is a setting. The bank
-    debits the sender of a file (its host-to-host token), not the debtor's IBAN."""
+    The defaults are the simulated bank's (``mercato.bank.identity``: routing number, BIC).
+    The IBAN must be the platform's own EUR account at the bank, which refuses a pain.001
+    whose debtor is not the sender's (AG01): `duties.write_and_send` asks the bank for it;
+    the default here is only a well-formed placeholder."""
 
     name: str = "Mercato Payments"
     company_id: str = "1000000001"

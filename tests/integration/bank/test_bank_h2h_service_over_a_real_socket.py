@@ -10,7 +10,6 @@ from collections.abc import Iterator
 import httpx2
 import pytest
 from bank_files import UNKNOWN_ACCOUNT_NUMBER, Parties, nacha_file, us
-from serving import serving
 
 from mercato.bank import CommercialBank
 from mercato.bank.sandbox import read_token
@@ -19,6 +18,7 @@ from mercato.bankfiles.camt053 import read_camt053
 from mercato.bankfiles.nacha import read_ach_file, returns_in
 from mercato.clock import ManualClock
 from mercato.money import Money
+from serving import serving
 
 
 @pytest.fixture

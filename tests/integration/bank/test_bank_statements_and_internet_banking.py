@@ -8,13 +8,13 @@ import re
 
 import httpx2
 from bank_files import Parties, nacha_file, pain001_file, us
-from serving import serving
 
 from mercato.bank import CommercialBank
 from mercato.bank.records import Direction, FileKind
 from mercato.bankfiles import iso20022
 from mercato.bankfiles.camt053 import MESSAGE, read_camt053
 from mercato.clock import ManualClock
+from serving import serving
 
 
 def test_the_camt053_statement_is_valid_and_closes_at_the_ledger_balance(
