@@ -7,9 +7,9 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from checkout_world import CANCEL_URL, SUCCESS_URL, Customer, Shop, text_of
 from sqlalchemy.engine import Engine
 
+from checkout_world import CANCEL_URL, SUCCESS_URL, Customer, Shop, text_of
 from mercato.clock import ManualClock
 from mercato.gateway import checkout_sessions
 from mercato.gateway.intent_records import Payments

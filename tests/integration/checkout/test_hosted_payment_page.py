@@ -11,6 +11,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+
 from checkout_world import (
     INSUFFICIENT_FUNDS,
     REQUIRES_3DS,
@@ -20,9 +23,6 @@ from checkout_world import (
     csrf_token,
     text_of,
 )
-from fastapi.testclient import TestClient
-from sqlalchemy.engine import Engine
-
 from mercato.clock import ManualClock
 from mercato.gateway import checkout_sessions
 from mercato.gateway.intent_records import Payments

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from checkout_world import Customer, Shop, text_of
 
 STRIPE_LINK_FIELDS = {

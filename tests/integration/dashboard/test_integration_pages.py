@@ -7,6 +7,7 @@ import re
 
 from dashboard_world import Owner, sign_in, token
 from fastapi.testclient import TestClient
+
 from payments_world import Shop
 
 

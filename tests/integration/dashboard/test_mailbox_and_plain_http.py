@@ -7,7 +7,6 @@ import socket
 
 from dashboard_world import Owner, sign_in
 from fastapi.testclient import TestClient
-from payments_world import Shop
 from sqlalchemy.engine import Engine
 
 from mercato.clock import ManualClock
@@ -16,6 +15,7 @@ from mercato.mail.mailbox_store import MailboxStore
 from mercato.mail.transport import SmtpTransport
 from mercato.outbox import Worker
 from mercato.web.https_redirect import redirect_app
+from payments_world import Shop
 
 
 def free_port() -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dashboard_world import Owner, sign_in, token
 from fastapi.testclient import TestClient
+
 from payments_world import Shop
 
 

@@ -8,7 +8,6 @@ import io
 
 import sqlalchemy as sa
 from mail_world import SmtpServer
-from payments_world import Shop
 from pypdf import PdfReader
 from sqlalchemy.engine import Engine
 
@@ -17,6 +16,7 @@ from mercato.database.engine import reading
 from mercato.mail.mailbox_store import Letter
 from mercato.mail.tables import receipts
 from mercato.outbox import Worker
+from payments_world import Shop
 
 
 def receipt_status(engine: Engine, charge_id: str) -> str | None:

@@ -6,10 +6,10 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from payments_world import Shop, issuer_authorisations, merchant_balance
 from sqlalchemy.engine import Engine
 
 from mercato.issuer import IssuingBank
+from payments_world import Shop, issuer_authorisations, merchant_balance
 
 
 def test_a_visa_payment_is_captured_at_once_and_the_fee_is_taken(

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from payments_world import Shop, balance
 from sqlalchemy.engine import Engine
 
 from mercato.bank import CommercialBank
@@ -27,6 +26,7 @@ from mercato.settings import Settings
 from mercato.settlement import books as settlement_books
 from mercato.settlement.bank_link import HttpBankLink
 from mercato.settlement.clearing import Clearing, HttpIssuerClearing, file_id_of
+from payments_world import Shop, balance
 from postgres import postgres_database
 from serving import serving
 

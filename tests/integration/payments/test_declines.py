@@ -4,11 +4,11 @@ for another payment method, the failed charge is kept, and no money moves."""
 from __future__ import annotations
 
 import pytest
-from payments_world import Shop, issuer_authorisations, merchant_balance
 from sqlalchemy.engine import Engine
 
 from mercato.issuer import AccountKind, IssuingBank
 from mercato.money import Money
+from payments_world import Shop, issuer_authorisations, merchant_balance
 
 
 @pytest.mark.parametrize(

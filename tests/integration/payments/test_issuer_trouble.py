@@ -8,6 +8,13 @@ import time
 from typing import Any
 
 import pytest
+from sqlalchemy.engine import Engine
+
+from mercato.clock import ManualClock
+from mercato.gateway.confirmations import STUCK_AFTER
+from mercato.issuer import IssuingBank
+from mercato.outbox import Worker
+from mercato.processor import Processor
 from payments_world import (
     Shop,
     Wire,
@@ -16,13 +23,6 @@ from payments_world import (
     processor_authorisations,
     run_jobs,
 )
-from sqlalchemy.engine import Engine
-
-from mercato.clock import ManualClock
-from mercato.gateway.confirmations import STUCK_AFTER
-from mercato.issuer import IssuingBank
-from mercato.outbox import Worker
-from mercato.processor import Processor
 
 
 def wait_for(condition: Any, seconds: float = 5.0) -> None:

@@ -3,11 +3,11 @@ stays with the platform, as Stripe keeps it."""
 
 from __future__ import annotations
 
-from payments_world import Shop, balance, merchant_balance
 from sqlalchemy.engine import Engine
 
 from mercato.money import Currency
 from mercato.processor import books
+from payments_world import Shop, balance, merchant_balance
 
 USD = Currency.of("USD")
 

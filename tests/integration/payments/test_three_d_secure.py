@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-from payments_world import Shop, issuer_authorisations, merchant_balance
 from sqlalchemy.engine import Engine
 
 from mercato.gateway.intent_records import Payments
 from mercato.issuer import IssuingBank
+from payments_world import Shop, issuer_authorisations, merchant_balance
 
 REQUIRES_3DS = "4000002500003155"
 THEN_INSUFFICIENT_FUNDS = "4000008260003178"

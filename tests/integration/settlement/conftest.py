@@ -5,39 +5,17 @@ and the settlement's duties, run on the test's clock."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 from fastapi.testclient import TestClient
+from settlement_world import Settlement
 from sqlalchemy.engine import Engine
 
 from mercato.clock import ManualClock
 from mercato.database.engine import writing
 from mercato.gateway.merchants import NewMerchant, create_merchant
 from mercato.ledger import Ledger
-
-_PAYMENTS = Path(__file__).parents[1] / "payments"
-sys.path.insert(0, str(_PAYMENTS))
-_spec = importlib.util.spec_from_file_location("payments_fixtures", _PAYMENTS / "conftest.py")
-assert _spec is not None
-assert _spec.loader is not None
-_fixtures = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_fixtures)
-
-# The payments world's fixtures, as they are there.
-issuer_url = _fixtures.issuer_url
-bank = _fixtures.bank
-wire = _fixtures.wire
-acs_browser = _fixtures.acs_browser
-app_client = _fixtures.app_client
-merchant = _fixtures.merchant
-merchant_id = _fixtures.merchant_id
-shop = _fixtures.shop
-
-from payments_world import Shop  # noqa: E402 -- importable once the path above is set
-from settlement_world import Settlement  # noqa: E402
+from payments_fixtures import *  # noqa: F403 -- the shared fixtures, registered by this import
+from payments_world import Shop
 
 
 @pytest.fixture

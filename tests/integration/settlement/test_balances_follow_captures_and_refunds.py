@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from payments_world import Shop
 from settlement_world import Settlement
+
+from payments_world import Shop
 
 
 def _sums(transactions: list[dict[str, Any]]) -> dict[str, int]:

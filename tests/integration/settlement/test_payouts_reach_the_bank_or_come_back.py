@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
-from payments_world import Shop
 from settlement_world import US_BANK, Settlement
 
 from mercato.bankfiles.nacha import ReturnReason, ReturnRequest, read_ach_file, write_returns_file
 from mercato.database.engine import reading
 from mercato.settlement.tables import external_accounts, payout_files
+from payments_world import Shop
 
 
 def _add_bank(shop: Shop, merchant_id: str, **overrides: str) -> tuple[int, dict[str, object]]:

@@ -7,11 +7,11 @@ import io
 import socket
 from typing import Any
 
-from checkout_world import VISA, Customer, Shop
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
 from sqlalchemy.engine import Engine
 
+from checkout_world import VISA, Customer, Shop
 from mercato.clock import ManualClock
 from mercato.mail import mailbox, sending
 from mercato.mail.mailbox_store import MailboxStore
