@@ -112,6 +112,8 @@ def configure(level: str = "INFO", fmt: str = "console") -> None:
     logging.getLogger("alembic").setLevel(max(logging.getLevelName(level), logging.WARNING))
     # The HTTP client logs every request's URL at INFO: merchants' webhook addresses.
     logging.getLogger("httpx2").setLevel(max(logging.getLevelName(level), logging.WARNING))
+    # The demo mailbox's SMTP server (aiosmtpd) narrates every connection at INFO.
+    logging.getLogger("mail.log").setLevel(max(logging.getLevelName(level), logging.WARNING))
 
 
 def get_logger(name: str) -> Any:
