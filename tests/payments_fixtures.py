@@ -28,8 +28,12 @@ from mercato.settings import Party, Settings
 from mercato.vault import KeyRing
 from payments_world import Shop, Wire
 
-TIMEOUT = 0.5
-"""Seconds the processor waits for an answer: short, so that a slow issuer is slow enough."""
+TIMEOUT = 2.0
+"""Seconds the processor waits for an answer: short, so that a slow issuer (SLOW) is slow
+enough, yet long enough that a busy machine's ordinary answer is never taken for one."""
+
+SLOW = 2 * TIMEOUT
+"""How late a test's slow issuer answers."""
 
 _ADMIN = os.environ.get("MERCATO_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 

@@ -15,6 +15,7 @@ from mercato.gateway.confirmations import STUCK_AFTER
 from mercato.issuer import IssuingBank
 from mercato.outbox import Worker
 from mercato.processor import Processor
+from payments_fixtures import SLOW
 from payments_world import (
     Shop,
     Wire,
@@ -25,7 +26,7 @@ from payments_world import (
 )
 
 
-def wait_for(condition: Any, seconds: float = 5.0) -> None:
+def wait_for(condition: Any, seconds: float = 15.0) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
         assert time.monotonic() < deadline, "the issuer did not get there in time"
@@ -35,7 +36,7 @@ def wait_for(condition: Any, seconds: float = 5.0) -> None:
 def test_an_answer_that_comes_too_late_is_reversed_at_once(
     shop: Shop, wire: Wire, bank: IssuingBank, engine: Engine, merchant_id: str
 ) -> None:
-    wire.delay_after = 1.0  # the bank approves, but its answer outlives the timeout
+    wire.delay_after = SLOW  # the bank approves, but its answer outlives the timeout
     status, body = shop.pay(amount=2500)
     assert status == 402, body
     assert body["error"]["code"] == "processing_error"
@@ -51,7 +52,7 @@ def test_an_answer_that_comes_too_late_is_reversed_at_once(
 def test_a_reversal_that_overtakes_its_authorisation_is_sent_again_later(
     *, shop: Shop, wire: Wire, bank: IssuingBank, engine: Engine, worker: Worker, clock: ManualClock
 ) -> None:
-    wire.delay_before = 1.0  # the bank reads the 0100 only after the 0400
+    wire.delay_before = SLOW  # the bank reads the 0100 only after the 0400
     status, body = shop.pay(amount=2500)
     assert status == 402, body
     (sent,) = processor_authorisations(engine)
