@@ -68,6 +68,22 @@ def browser_page(request: pytest.FixtureRequest) -> Iterator[Any]:
             browser.close()
 
 
+@pytest.fixture
+def watched(browser_page: Any) -> Iterator[Any]:
+    """The browser page, failing the test on a Content-Security-Policy violation or a
+    script error: what a person would see break in the console."""
+    problems: list[str] = []
+    browser_page.on(
+        "console",
+        lambda message: (
+            problems.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    browser_page.on("pageerror", lambda error: problems.append(str(error)))
+    yield browser_page
+    assert problems == []
+
+
 class Shop(http.server.BaseHTTPRequestHandler):
     """The merchant's page the cardholder comes back to after the challenge."""
 

@@ -125,3 +125,21 @@ class RunningDemo:
         )
         made: dict[str, str] = json.loads(result.stdout)
         return made
+
+    def dashboard_user(self, merchant_id: str, email: str) -> dict[str, str]:
+        """A dashboard user made with ``mercato dashboard user create --json``: e-mail and
+        the password it was given."""
+        result = subprocess.run(
+            [
+                *(sys.executable, "-m", "mercato", "--data-dir", str(self.data_dir)),
+                *("dashboard", "user", "create", "--merchant", merchant_id, "--email", email),
+                "--json",
+            ],
+            capture_output=True,
+            text=True,
+            env=mercato_env(),
+            timeout=60,
+            check=True,
+        )
+        made: dict[str, str] = json.loads(result.stdout)
+        return made

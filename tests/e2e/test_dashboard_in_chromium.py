@@ -5,53 +5,18 @@ page visited is photographed; any breach of the pages' Content-Security-Policy f
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 import stripe
 from browser import shot
-from running_demo import RunningDemo, mercato_env
+from running_demo import RunningDemo
 from stripe_client import as_merchant
-
-
-def dashboard_user(demo: RunningDemo, merchant_id: str, email: str) -> dict[str, str]:
-    result = subprocess.run(
-        [
-            *(sys.executable, "-m", "mercato", "--data-dir", str(demo.data_dir)),
-            *("dashboard", "user", "create", "--merchant", merchant_id, "--email", email, "--json"),
-        ],
-        capture_output=True,
-        text=True,
-        env=mercato_env(),
-        timeout=60,
-        check=True,
-    )
-    made: dict[str, str] = json.loads(result.stdout)
-    return made
-
-
-@pytest.fixture
-def watched(browser_page: Any) -> Iterator[Any]:
-    problems: list[str] = []
-    browser_page.on(
-        "console",
-        lambda message: (
-            problems.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
-    browser_page.on("pageerror", lambda error: problems.append(str(error)))
-    yield browser_page
-    assert problems == []
 
 
 def test_the_owner_signs_in_and_refunds_a_payment(demo: RunningDemo, watched: Any) -> None:
     page = watched
     made = demo.create_merchant("Harbour Books")
-    user = dashboard_user(demo, made["id"], "owner@harbour-books.test")
+    user = demo.dashboard_user(made["id"], "owner@harbour-books.test")
     with as_merchant(demo, made):
         intent = stripe.PaymentIntent.create(
             amount=4250,

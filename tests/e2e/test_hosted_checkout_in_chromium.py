@@ -28,22 +28,6 @@ def merchant(shared_demo: RunningDemo) -> Iterator[dict[str, str]]:
         yield made
 
 
-@pytest.fixture
-def watched(browser_page: Any) -> Iterator[Any]:
-    """The browser page, failing the test if it breaks its Content-Security-Policy or a
-    script errs: the hosted page must work with no inline script or style."""
-    problems: list[str] = []
-    browser_page.on(
-        "console",
-        lambda message: (
-            problems.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
-    browser_page.on("pageerror", lambda error: problems.append(str(error)))
-    yield browser_page
-    assert problems == []
-
-
 def a_session(shop: str, *lines: tuple[int, str, int], **params: Any) -> Any:
     """A Checkout Session for (amount, name, quantity) lines, made as a merchant's server
     makes one."""

@@ -7,12 +7,16 @@ French business with a VAT number is reverse charged. Every page is photographed
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
-from collections.abc import Iterator
+import time
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 from browser import shot
+from pypdf import PdfReader
 from running_demo import RunningDemo
 
 from mercato.clock import clock_for
@@ -23,9 +27,17 @@ from mercato.shop.demo import seed_demo_shop
 YEAR = dt.datetime.now(dt.UTC).year % 100 + 2
 
 
+@dataclass(frozen=True)
+class Storefront:
+    url: str
+    dashboard: str
+    owner: dict[str, str]
+
+
 @pytest.fixture(scope="module")
-def storefront(shared_demo: RunningDemo) -> str:
-    """The outdoor shop of a German merchant, seeded in the demo's platform database."""
+def storefront(shared_demo: RunningDemo) -> Storefront:
+    """The outdoor shop of a German merchant, seeded in the demo's platform database, and
+    its owner's dashboard login (the dashboard shows the demo mailbox's receipts)."""
     made = shared_demo.create_merchant("Trailhead GmbH", country="DE", currency="eur")
     engine = create_engine(shared_demo.details["databases"]["platform"])
     try:
@@ -33,26 +45,15 @@ def storefront(shared_demo: RunningDemo) -> str:
         path = seed_demo_shop(engine, clock, made["id"])
     finally:
         engine.dispose()
-    return f"{shared_demo.details['api_base']}{path}"
+    base = shared_demo.details["api_base"]
+    owner = shared_demo.dashboard_user(made["id"], "owner@trailhead.test")
+    return Storefront(f"{base}{path}", f"{base}/dashboard/", owner)
 
 
-@pytest.fixture
-def watched(browser_page: Any) -> Iterator[Any]:
-    """The page, failing the test on a Content-Security-Policy violation or a script error."""
-    problems: list[str] = []
-    browser_page.on(
-        "console",
-        lambda message: (
-            problems.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
-    browser_page.on("pageerror", lambda error: problems.append(str(error)))
-    yield browser_page
-    assert problems == []
-
-
-def add_to_cart(page: Any, storefront: str, product: str, variant: str | None = None) -> None:
-    page.goto(f"{storefront}/p/{product}")
+def add_to_cart(
+    page: Any, storefront: Storefront, product: str, variant: str | None = None
+) -> None:
+    page.goto(f"{storefront.url}/p/{product}")
     if variant is not None:
         page.locator(".variant-label").get_by_text(variant, exact=True).click()
     page.get_by_role("button", name="Add to cart").click()
@@ -87,11 +88,35 @@ def wait_until_paid(page: Any) -> None:
     page.get_by_text("Thank you: your order is paid").wait_for(timeout=30_000)
 
 
+def the_receipt_pdf(page: Any, storefront: Storefront, customer: str) -> str:
+    """Sign in to the shop's dashboard, wait in the mailbox for the receipt sent to
+    ``customer``, download its PDF and return the PDF's text."""
+    page.goto(storefront.dashboard)
+    page.get_by_label("E-mail").fill(storefront.owner["email"])
+    page.get_by_label("Password").fill(storefront.owner["password"])
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="Overview").wait_for()
+    letter = page.locator("article.letter").filter(has_text=f"To {customer}")
+    deadline = time.monotonic() + 60  # the worker's outbox sends it: seconds, not a page load
+    while True:
+        page.goto(storefront.dashboard + "mailbox")
+        if letter.count() or time.monotonic() > deadline:
+            break
+        page.wait_for_timeout(500)
+    assert letter.count() == 1, f"no receipt for {customer} in the mailbox"
+    assert "Your receipt from Trailhead" in letter.get_by_role("heading").inner_text()
+    shot(page, "mailbox-receipt")
+    with page.expect_download() as download:
+        letter.get_by_role("link", name=re.compile(r"^receipt-.*\.pdf$")).click()
+    pdf = Path(download.value.path()).read_bytes()
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+
+
 def test_a_customer_browses_fills_a_cart_and_pays_and_the_order_turns_paid(
-    watched: Any, storefront: str
+    watched: Any, storefront: Storefront
 ) -> None:
     page = watched
-    page.goto(storefront)
+    page.goto(storefront.url)
     assert page.get_by_role("heading", name="Trailhead Outfitters").is_visible()
     assert page.get_by_text("Only 3 left").first.is_visible()
     shot(page, "catalog")
@@ -102,7 +127,7 @@ def test_a_customer_browses_fills_a_cart_and_pays_and_the_order_turns_paid(
     assert page.get_by_text("Pour-over Coffee Kit").is_visible()
     shot(page, "search")
 
-    page.goto(f"{storefront}/p/ridgeline-rain-jacket")
+    page.goto(f"{storefront.url}/p/ridgeline-rain-jacket")
     shot(page, "product")
     add_to_cart(page, storefront, "ridgeline-rain-jacket", "Slate / M")
     add_to_cart(page, storefront, "titanium-camp-mug")
@@ -130,15 +155,22 @@ def test_a_customer_browses_fills_a_cart_and_pays_and_the_order_turns_paid(
     shot(page, "paid")
 
     page.go_back()  # to the hosted page: paid, and nothing more to pay
-    page.goto(f"{storefront}/cart")
+    page.goto(f"{storefront.url}/cart")
     assert page.get_by_text("Your cart is empty.").is_visible()
     shot(page, "cart-after-paying")
 
+    receipt = the_receipt_pdf(page, storefront, "jonas@example.de")
+    for seen in ("Ridgeline Rain Jacket", "Titanium Camp Mug", "€178.00", "4242", "Trailhead"):
+        assert seen in receipt, f"{seen!r} is not on the PDF receipt"
+    assert "4242424242424242" not in receipt.replace(" ", "")
 
-def test_a_french_consumer_pays_french_vat_to_a_german_shop(watched: Any, storefront: str) -> None:
+
+def test_a_french_consumer_pays_french_vat_to_a_german_shop(
+    watched: Any, storefront: Storefront
+) -> None:
     page = watched
     add_to_cart(page, storefront, "daypack-24", "Ember")
-    page.goto(f"{storefront}/checkout")
+    page.goto(f"{storefront.url}/checkout")
     fill_address(
         page,
         email="camille@example.fr",
@@ -161,10 +193,10 @@ def test_a_french_consumer_pays_french_vat_to_a_german_shop(watched: Any, storef
     shot(page, "paid-france")
 
 
-def test_a_french_business_is_reverse_charged(watched: Any, storefront: str) -> None:
+def test_a_french_business_is_reverse_charged(watched: Any, storefront: Storefront) -> None:
     page = watched
     add_to_cart(page, storefront, "granite-hiking-boots", "42")
-    page.goto(f"{storefront}/checkout")
+    page.goto(f"{storefront.url}/checkout")
     fill_address(
         page,
         email="achats@example.fr",
