@@ -29,12 +29,12 @@ from mercato import __version__, outbox
 from mercato.api.app import create_app
 from mercato.cli.context import console, fail, reported, settings_of
 from mercato.cli.demo_bank import open_demo_bank
-from mercato.cli.worker import background_handlers, housekeeping
+from mercato.cli.worker import background_handlers, housekeeping, payment_duties
 from mercato.clock import SANDBOX_CLOCK_FILE, Clock, SandboxClock
 from mercato.dashboard.users import ensure_demo_user
 from mercato.database import migrate
 from mercato.database.engine import engine_for, reading, writing
-from mercato.gateway import checkout_sessions, merchants
+from mercato.gateway import merchants
 from mercato.issuer import IssuingBank
 from mercato.mail import mailbox
 from mercato.mail.mailbox_store import MailboxStore
@@ -145,7 +145,7 @@ def demo(
             *housekeeping(platform, clock, settings),
             bank.expiry_duty(),
             commercial.processing_duty(),
-            checkout_sessions.expiry_duty(platform, clock, api.state.processor),
+            *payment_duties(platform, clock, api.state.processor),
         ]
         stop_worker = outbox.start_in_process(platform, clock, handlers, duties=duties)
         api.state.timeline = Timeline(

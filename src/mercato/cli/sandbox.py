@@ -15,11 +15,10 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from mercato.bank import CommercialBank
-from mercato.cli.worker import background_handlers, housekeeping
+from mercato.cli.worker import background_handlers, housekeeping, payment_duties
 from mercato.clock import SandboxClock
 from mercato.database import migrate
 from mercato.database.engine import engine_for
-from mercato.gateway import checkout_sessions
 from mercato.issuer import IssuingBank
 from mercato.outbox import Duty, Worker
 from mercato.processor import build_processor
@@ -61,7 +60,7 @@ def timeline_of(settings: Settings, clock: SandboxClock) -> Iterator[Timeline]:
         stack.callback(processor.close)
         duties: list[Duty] = [
             *housekeeping(platform, clock, settings),
-            checkout_sessions.expiry_duty(platform, clock, processor),
+            *payment_duties(platform, clock, processor),
         ]
         issuer = IssuingBank(settings, clock)
         stack.callback(issuer.close)

@@ -20,7 +20,13 @@ from mercato.cli.context import fail, reported, settings_of
 from mercato.clock import Clock, clock_for
 from mercato.database import migrate
 from mercato.database.engine import engine_for
-from mercato.gateway import checkout_sessions, idempotency, payment_intents, webhooks
+from mercato.gateway import (
+    authorisation_expiry,
+    checkout_sessions,
+    idempotency,
+    payment_intents,
+    webhooks,
+)
 from mercato.gateway.cvc import CvcHolder
 from mercato.gateway.intent_records import Payments
 from mercato.gateway.payment_methods import Services
@@ -38,9 +44,9 @@ FORGET_KEYS_EVERY = dt.timedelta(hours=1)
 def housekeeping(engine: Engine, clock: Clock, settings: Settings | None = None) -> list[Duty]:
     """The platform's periodic duties, for ``mercato worker`` and ``mercato demo``.
 
-    Not yet the platform ledger's ``expire_holds``: capturing or canceling a payment whose
-    hold was released that way fails with ``HoldAlreadyResolved`` instead of answering as
-    for an expired authorisation, until the processor treats the two alike.
+    The platform's authorisation holds are released by ``payment_duties`` (an intent
+    canceled as expired), never by a bare sweep of the ledger, so the intent and its hold
+    always agree.
 
     Settlement's duties (``settlement.duties``): funds made available, automatic payouts,
     payouts marked paid; with ``settings``, payout files sent to the bank and its returns
@@ -53,6 +59,15 @@ def housekeeping(engine: Engine, clock: Clock, settings: Settings | None = None)
             FORGET_KEYS_EVERY,
             lambda: idempotency.forget_expired(engine, clock),
         ),
+    ]
+
+
+def payment_duties(engine: Engine, clock: Clock, processor: Processor) -> list[Duty]:
+    """The duties that speak to issuers through ``processor``: expired Checkout Sessions'
+    payments canceled, and authorisations left uncaptured for seven days canceled."""
+    return [
+        checkout_sessions.expiry_duty(engine, clock, processor),
+        authorisation_expiry.duty(engine, clock, processor),
     ]
 
 
@@ -114,7 +129,7 @@ def worker(
     try:
         duties = [
             *housekeeping(engine, clock, settings),
-            checkout_sessions.expiry_duty(engine, clock, processor),
+            *payment_duties(engine, clock, processor),
         ]
         Worker(engine, clock, handlers, duties=duties).run_forever(stop, poll_interval, limit=batch)
     finally:

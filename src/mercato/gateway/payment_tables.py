@@ -73,6 +73,14 @@ sa.Index(
     "payments_payment_intents_by_merchant", payment_intents.c.merchant_id, payment_intents.c.id
 )
 sa.Index("payments_payment_intents_by_customer", payment_intents.c.customer_id)
+# The authorisations awaiting capture, oldest first: what the expiry duty reads each hour
+# (``authorisation_expiry``), kept small however many intents are settled.
+sa.Index(
+    "payments_payment_intents_awaiting_capture",
+    payment_intents.c.created_at,
+    postgresql_where=payment_intents.c.status == "requires_capture",
+    sqlite_where=payment_intents.c.status == "requires_capture",
+)
 
 # Stripe's Charge: one authorisation's outcome (succeeded or failed) and what became of it.
 charges = sa.Table(

@@ -31,6 +31,7 @@ from mercato.ledger import (
     AccountKind,
     AccountSpec,
     Book,
+    ExpireHold,
     NewTransaction,
     PostHold,
     Request,
@@ -137,6 +138,10 @@ def capture(
 
 def release(charge_id: str, hold_id: uuid.UUID) -> VoidHold:
     return VoidHold(f"charge:{charge_id}:void", hold_id, description="authorisation canceled")
+
+
+def expiry(charge_id: str, hold_id: uuid.UUID) -> ExpireHold:
+    return ExpireHold(f"charge:{charge_id}:expired", hold_id)
 
 
 def refund(refund_id: str, charge_id: str, merchant_id: str, amount: Money) -> NewTransaction:

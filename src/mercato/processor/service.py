@@ -20,6 +20,7 @@ issuer, so sending twice is safe; not sending would strand a hold.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import enum
@@ -35,7 +36,7 @@ from mercato.clock import Clock
 from mercato.database.engine import engine_for, reading, writing
 from mercato.ids import uuid7
 from mercato.ledger import Ledger
-from mercato.ledger.errors import BatchRejected
+from mercato.ledger.errors import BatchRejected, HoldAlreadyResolved
 from mercato.logs import get_logger
 from mercato.money import Money
 from mercato.network import NetworkClient, NetworkError
@@ -389,6 +390,31 @@ class Processor:
         ):
             raise ValueError(f"authorisation {authorisation_id} is not approved")
         self.ledger.book(connection).post(books.release(charge_id, hold_id))
+        self._schedule(connection, authorisation_id, now)
+
+    def expire(
+        self,
+        connection: Connection,
+        *,
+        authorisation_id: uuid.UUID,
+        charge_id: str,
+        hold_id: uuid.UUID,
+    ) -> None:
+        """An approved authorisation never captured and now past its lifetime: the hold
+        released as expired (unless a sweep of the book released it first), and the issuer
+        owed the 0400 all the same, so it frees whatever it still holds."""
+        now = self.clock.now()
+        if not records.change(
+            connection,
+            authorisation_id,
+            now,
+            status_in=[Status.APPROVED],
+            status=Status.CANCELED.value,
+            follow_up=FollowUp.REVERSE.value,
+        ):
+            raise ValueError(f"authorisation {authorisation_id} is not approved")
+        with contextlib.suppress(HoldAlreadyResolved):
+            self.ledger.book(connection).post(books.expiry(charge_id, hold_id))
         self._schedule(connection, authorisation_id, now)
 
     def refund(
