@@ -65,6 +65,14 @@ class Settings(BaseSettings):
             "bank wrote into <data dir>/bank-h2h-token."
         ),
     )
+    clearing_token: SecretStr | None = Field(
+        default=None,
+        description=(
+            "The secret the platform shows the issuer with each clearing file, the same for "
+            "both; unset: the token in <data dir>/clearing-token (made by whichever needs it "
+            "first)."
+        ),
+    )
     vault_master_keys: SecretStr | None = Field(
         default=None,
         description=(

@@ -29,6 +29,7 @@ from mercato.issuer.domain.secrets import BankKeys
 from mercato.issuer.errors import SimulatedFault
 from mercato.ledger import Book, Ledger
 from mercato.money import Money
+from mercato.network.clearing_token import clearing_token
 from mercato.network.messages import (
     AuthorizationRequest,
     CompletionAdvice,
@@ -171,7 +172,7 @@ class IssuingBank:
         """The bank's HTTPS app: the access control server's pages (``/3ds/...``) and the
         clearing files the acquirer hands in (``/clearing/files``)."""
         app = acs.create_acs_app(acs.AcsContext(self.engine, self.vault, self.keys, self.clock))
-        app.router.routes.extend(clearing_http.routes(self.ledger))
+        app.router.routes.extend(clearing_http.routes(self.ledger, clearing_token(self.settings)))
         return app
 
     # The bank's own tools --------------------------------------------------------------------

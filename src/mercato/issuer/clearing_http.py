@@ -2,9 +2,10 @@
 issuer's HTTPS server beside its 3-D Secure pages. The body is the file (MCF1, see
 docs/clearing.md); the answer is the issuer's report (JSON), or 422 naming the defect.
 
-In this simulator the endpoint takes no credential: the file carries no card data, and a
-presentment can only book against an authorisation the issuer approved. A real issuer
-would take clearing files from its network only, over a mutually authenticated link.
+Only the acquirer may present: a file comes with ``Authorization: Bearer <token>``, the
+clearing link's shared secret (``network.clearing_token``), or is refused with 401 before a
+byte of it is read. A real issuer would also take clearing files from its network only,
+over a mutually authenticated link.
 """
 
 from __future__ import annotations
@@ -20,13 +21,20 @@ from starlette.routing import Route
 from mercato.issuer import clearing
 from mercato.ledger import Ledger
 from mercato.network.clearing import ClearingFileError
+from mercato.network.clearing_token import shown
 
 MAX_BYTES = 512 * 1024 * 1024
 SPOOL_BYTES = 8 * 1024 * 1024
 
 
-def routes(ledger: Ledger) -> list[Route]:
+def routes(ledger: Ledger, token: str) -> list[Route]:
+    """``POST /clearing/files`` for the acquirer that shows ``token``."""
+
     async def take(request: Request) -> Response:
+        if not shown(request.headers.get("authorization"), token):
+            return _refused(
+                401, "unauthorized", "a clearing file needs the clearing link's bearer token"
+            )
         # Spooled to disk past a few megabytes, then read a line at a time: a file of a
         # million presentments never sits in memory.
         with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:

@@ -61,11 +61,14 @@ class IssuerClearing(Protocol):
 
 
 class HttpIssuerClearing:
-    """An issuer's ``POST /clearing/files`` at ``base_url`` (its HTTPS server)."""
+    """An issuer's ``POST /clearing/files`` at ``base_url`` (its HTTPS server), showing the
+    clearing link's ``token``."""
 
-    def __init__(self, base_url: str, *, verify: str | bool = True, timeout: float = 300.0):
+    def __init__(
+        self, base_url: str, *, token: str, verify: str | bool = True, timeout: float = 300.0
+    ):
         self.base_url = base_url.rstrip("/")
-        self._verify, self._timeout = verify, timeout
+        self._token, self._verify, self._timeout = token, verify, timeout
 
     def send(self, path: Path) -> dict[str, Any]:
         def chunks() -> Iterator[bytes]:
@@ -78,7 +81,10 @@ class HttpIssuerClearing:
                 response = c.post(
                     f"{self.base_url}/clearing/files",
                     content=chunks(),
-                    headers={"Content-Type": "text/plain; charset=utf-8"},
+                    headers={
+                        "Content-Type": "text/plain; charset=utf-8",
+                        "Authorization": f"Bearer {self._token}",
+                    },
                 )
         except httpx2.HTTPError as error:
             raise IssuerUnreachable(f"{self.base_url}: {type(error).__name__}") from None

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from mercato.clock import Clock
 from mercato.ledger import Ledger
+from mercato.network.clearing_token import clearing_token
 from mercato.outbox import Duty
 from mercato.settlement import automatic, availability, bank_link, files, payouts, returns
 from mercato.settlement.clearing import Clearing, HttpIssuerClearing, IssuerClearing
@@ -64,13 +65,16 @@ def duties(engine: Engine, clock: Clock, settings: Any = None) -> list[Duty]:
 
 def clearing_for(settings: Any, engine: Engine, ledger: Ledger) -> Clearing:
     """The installation's clearing: its issuer's HTTPS server (``issuer_acs_url``, trusting
-    ``issuer_acs_ca_bundle``), the commercial bank, files under DATA_DIR/clearing."""
+    ``issuer_acs_ca_bundle``, shown the clearing token), the commercial bank, files under
+    DATA_DIR/clearing."""
     from mercato.processor.bins import SIMULATED_ISSUER
 
     issuers: dict[str, IssuerClearing] = {}
     if settings.issuer_acs_url:
         verify = settings.issuer_acs_ca_bundle or True
-        issuers[SIMULATED_ISSUER] = HttpIssuerClearing(settings.issuer_acs_url, verify=verify)
+        issuers[SIMULATED_ISSUER] = HttpIssuerClearing(
+            settings.issuer_acs_url, token=clearing_token(settings), verify=verify
+        )
     return Clearing(
         engine,
         ledger,

@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx2
 import pytest
 from sqlalchemy.engine import Engine
 
@@ -57,6 +58,9 @@ def commercial_bank(
             dropped.drop()
 
 
+CLEARING_TOKEN = "the clearing link's shared secret"
+
+
 @pytest.fixture
 def house(
     engine: Engine,
@@ -67,14 +71,14 @@ def house(
 ) -> Iterator[Clearing]:
     from starlette.applications import Starlette
 
-    issuer_site = Starlette(routes=clearing_http.routes(bank.ledger))
+    issuer_site = Starlette(routes=clearing_http.routes(bank.ledger, CLEARING_TOKEN))
     with serving(issuer_site) as issuer_url, serving(commercial_bank.app()) as bank_url:
         token_file = commercial_bank.settings.data_dir / "bank-h2h-token"
         yield Clearing(
             engine,
             Ledger(engine, clock),
             directory=tmp_path / "clearing",
-            issuers={SIMULATED_ISSUER: HttpIssuerClearing(issuer_url)},
+            issuers={SIMULATED_ISSUER: HttpIssuerClearing(issuer_url, token=CLEARING_TOKEN)},
             bank=HttpBankLink(bank_url, token=None, token_file=token_file),
         )
 
@@ -175,3 +179,26 @@ def test_a_file_that_breaks_the_format_is_refused_naming_the_line(bank: IssuingB
     ]
     with pytest.raises(ClearingFileError, match="line 3: the trailer's totals"):
         clearing.ingest(bank.ledger, lines)
+
+
+def test_only_the_acquirer_with_the_clearing_token_may_present(bank: IssuingBank) -> None:
+    """Without the token, or with another, the file is refused before it is read: nothing
+    is booked against the cardholders."""
+    from starlette.applications import Starlette
+
+    made = "2026-11-02T22:00:00Z"
+    body = (
+        f"H|MCF1|MCF-test-3|000001|{SIMULATED_ISSUER}|2026-11-02|{made}\n"
+        "D|1|SALE|p-1|6306NOSUCH01|1500|USD\nT|1|USD=1,1500,0,0\n"
+    )
+    site = Starlette(routes=clearing_http.routes(bank.ledger, CLEARING_TOKEN))
+    with serving(site) as url, httpx2.Client(base_url=url, trust_env=False) as client:
+        for shown in ({}, {"Authorization": "Bearer guessed"}, {"Authorization": CLEARING_TOKEN}):
+            refused = client.post("/clearing/files", content=body, headers=shown)
+            assert refused.status_code == 401
+            assert refused.json()["error"]["code"] == "unauthorized"
+        taken = client.post(
+            "/clearing/files", content=body, headers={"Authorization": f"Bearer {CLEARING_TOKEN}"}
+        )
+    assert taken.status_code == 200, taken.text
+    assert [d["code"] for d in taken.json()["differences"]] == ["unknown_transaction"]
