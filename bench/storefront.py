@@ -12,9 +12,10 @@ fresh PostgreSQL database (made and dropped by the script, on MERCATO_BENCH_POST
 to the schema by ``mercato db upgrade``, with one merchant (``mercato merchant create``) and
 its shop seeded by ``mercato.shop.demo.seed_demo_shop`` (the demo's outdoor-gear catalog).
 
-The clients are one asyncio loop in this script, each client its own keep-alive HTTP/1.1
-connection (raw streams, no client library in the way), sending its next request as soon as
-the last is answered:
+The clients are one asyncio loop in this script (uvloop's, as the server's), each client
+its own keep-alive HTTP/1.1 connection (raw streams, no client library in the way), sending
+its next request as soon as the last is answered. Every request is a full page or a full
+change: no conditional GET, no 304.
 
 * product page: ``GET /shop/<slug>/p/<product>``, going round the catalog's products, with
   the CSRF cookie a browser would have after its first page; a 200 counts;
@@ -26,9 +27,12 @@ the last is answered:
   cart's limits (30 lines, 10 of an item) are never what refuses an add.
 
 It prints requests/s and latency percentiles beside the targets (2,000 product pages/s and
-800 add-to-carts/s), and the peak memory and CPU time of the server's processes and of the
-clients. It stops the server and drops the database on any exit, Ctrl-C included. Timings
-are printed, never asserted.
+800 add-to-carts/s); the CPU each request cost, in the timed window, to the server's
+processes, to the PostgreSQL backends serving its database and to the clients, and so the
+rate the machine could reach if the bench had it to itself (the machine is shared: other
+work may take cores from the bench, and 'cores busy' says how many it got); and the peak
+memory and CPU time of the server's processes and of the clients. It stops the server and
+drops the database on any exit, Ctrl-C included. Timings are printed, never asserted.
 """
 
 from __future__ import annotations
@@ -47,7 +51,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,6 +133,7 @@ class Shop:
     in_stock: list[tuple[str, str]]  # (product slug, variant id) with stock
     server: subprocess.Popen[bytes]
     log: Path
+    database: str  # its name, in the titles of PostgreSQL's backends serving it
 
 
 SEED = """
@@ -235,7 +240,7 @@ def storefront(console: Console, workers: int) -> Iterator[Shop]:
                 start_new_session=True,
             )
         stack.callback(stop, server)
-        shop = Shop(port, path, products, in_stock, server, log)
+        shop = Shop(port, path, products, in_stock, server, log, url.rsplit("/", 1)[-1])
         wait_until_serving(shop, workers)
         yield shop
 
@@ -290,6 +295,11 @@ class Run:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     sample_error: str | None = None
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds in the timed window
+
+    def cpu_per_request(self, who: str) -> float:
+        """Milliseconds of CPU that ``who`` spent per answered request."""
+        return self.cpu.get(who, 0.0) / max(1, len(self.latencies)) * 1000
 
     def record(self, latency: float, error: str | None) -> None:
         if error is None:
@@ -449,6 +459,46 @@ async def add_to_carts(shop: Shop, client: int, run: Run, clock: dict[str, float
         connection.close()
 
 
+CPU_OF = ("server", "PostgreSQL", "clients")
+
+
+def cpu_seconds(shop: Shop) -> dict[tuple[str, int], float]:
+    """CPU time used so far by each process of the server, of the PostgreSQL backends
+    serving the bench's database (their titles name it), and of this script (the
+    clients), by (whose, pid)."""
+    used: dict[tuple[str, int], float] = {}
+    try:
+        master = psutil.Process(shop.server.pid)
+        server = [master, *master.children()]
+    except psutil.Error:
+        server = []
+    for process in server:
+        with suppress(psutil.Error):
+            times = process.cpu_times()
+            used["server", process.pid] = times.user + times.system
+    for process in psutil.process_iter(["name", "cmdline", "cpu_times"]):
+        if process.info["name"] == "postgres" and shop.database in " ".join(
+            process.info["cmdline"] or ()
+        ):
+            times = process.info["cpu_times"]
+            used["PostgreSQL", process.pid] = times.user + times.system
+    mine = psutil.Process()
+    times = mine.cpu_times()
+    used["clients", mine.pid] = times.user + times.system
+    return used
+
+
+def cpu_between(
+    before: dict[tuple[str, int], float], after: dict[tuple[str, int], float]
+) -> dict[str, float]:
+    """CPU seconds each party used between two readings. A process that ended in between
+    (a pooled connection closed) is missed: the PostgreSQL figure is a lower bound."""
+    spent = dict.fromkeys(CPU_OF, 0.0)
+    for (who, pid), seconds in after.items():
+        spent[who] += seconds - before.get((who, pid), 0.0)
+    return spent
+
+
 async def scenario(name: str, shop: Shop, connections: int, seconds: float) -> Run:
     """``connections`` clients, warmed up, then timed for ``seconds``."""
     run = Run(name)
@@ -456,9 +506,11 @@ async def scenario(name: str, shop: Shop, connections: int, seconds: float) -> R
     client = product_pages if name == "product page" else add_to_carts
     tasks = [asyncio.create_task(client(shop, i, run, clock)) for i in range(connections)]
     await asyncio.sleep(max(1.0, WARM_UP * connections / 500))
+    before = cpu_seconds(shop)
     clock["started"] = time.perf_counter()
     clock["ends"] = clock["started"] + seconds
     await asyncio.sleep(seconds)
+    run.cpu = cpu_between(before, cpu_seconds(shop))
     done, pending = await asyncio.wait(tasks, timeout=REQUEST_TIMEOUT)
     for task in pending:
         task.cancel()
@@ -467,6 +519,16 @@ async def scenario(name: str, shop: Shop, connections: int, seconds: float) -> R
             raise task.exception()  # type: ignore[misc]
     run.seconds = seconds
     return run
+
+
+def loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop's, where it is installed (as it is with Mercato's dependencies): the clients
+    then cost less CPU per request, which the server has to share with them."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
 
 
 # The server's processes, and a profile of one worker ---------------------------------------
@@ -625,6 +687,23 @@ def report(console: Console, runs: list[Run], usage: Usage, connections: int) ->
             f"{run.errors:,}" if not run.errors else f"[red]{run.errors:,}[/red]",
         )
     console.print(table)
+    cores = os.cpu_count() or 1
+    costs = Table(
+        title="CPU per request in the timed window (ms), and what it leaves room for",
+        title_justify="left",
+    )
+    for column in ("scenario", *CPU_OF, "all", "cores busy", f"ceiling on {cores} cores"):
+        costs.add_column(column, justify="left" if column == "scenario" else "right")
+    for run in runs:
+        total = sum(run.cpu_per_request(who) for who in CPU_OF)
+        costs.add_row(
+            run.name,
+            *(f"{run.cpu_per_request(who):.2f}" for who in CPU_OF),
+            f"{total:.2f}",
+            f"{sum(run.cpu.values()) / run.seconds:.2f}" if run.seconds else "-",
+            f"{cores / total * 1000:,.0f}/s" if total else "-",
+        )
+    console.print(costs)
     processes = Table(title="Processes", title_justify="left")
     for column in ("process", "pid", "peak RSS", "CPU time"):
         processes.add_column(column, justify="left" if column == "process" else "right")
@@ -687,7 +766,8 @@ def main() -> None:
                 )
                 out = Path(profiles) / f"{name.replace(' ', '-')}.txt"
                 spies = start_profile(console, shop, seconds, out) if options.profile else []
-                runs.append(asyncio.run(scenario(name, shop, options.connections, seconds)))
+                with asyncio.Runner(loop_factory=loop_factory()) as runner:
+                    runs.append(runner.run(scenario(name, shop, options.connections, seconds)))
                 for spy in spies:
                     _, problem = spy.communicate(timeout=seconds + 30)
                     if problem and spy.returncode:
@@ -704,8 +784,11 @@ def main() -> None:
         console.print("[yellow]Interrupted: server stopped, database dropped.[/yellow]")
         raise SystemExit(130) from None
     notes = [
-        f"Machine: {os.cpu_count()} cores, shared by the server's workers, PostgreSQL and the"
-        " clients: the figures measure all of them together (see the CPU-time column).",
+        f"Machine: {os.cpu_count()} cores, shared by the server's workers, PostgreSQL, the"
+        " clients and whatever else runs: 'cores busy' below the core count means others"
+        " had the rest. The ceiling is the core count over the CPU one request costs"
+        " (server, its PostgreSQL backends and the clients): the rate if the bench had the"
+        " machine to itself and nothing but CPU limited it.",
         postgres_settings(),
         "Clients: one asyncio loop in this script, a keep-alive connection each, closed loop.",
         f"Whole run: {time.monotonic() - began:.0f} s.",

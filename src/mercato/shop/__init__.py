@@ -9,5 +9,6 @@ docs/adr/0016-the-shop.md.
 
 Modules free of the web framework and of the database: ``shipping``, ``addresses``,
 ``totals``, ``images``. Use cases on the database: ``catalog``, ``stock``, ``cart``,
-``orders``, ``checkout``, ``payments``, ``duties``, ``demo``. The pages: ``web``.
+``orders``, ``checkout``, ``payments``, ``duties``, ``demo``. The catalog as each server
+process keeps it in memory: ``showcase`` (ADR 0020). The pages: ``web``.
 """

@@ -6,16 +6,19 @@ since (the merchant repriced the variant) is shown beside the line with both amo
 checkout waits until the customer accepts the new prices (``accept_prices``). Stock is
 checked on every change, but reserved only at checkout (``orders.place``).
 
-Every change takes the cart's row lock and bumps its ``version``: an order remembers the
-version it was made from, so a second press of Pay on the same cart finds that order.
+Every change first claims the cart (``claim``): one UPDATE takes its row lock and bumps its
+``version``. An order remembers the version it was made from, so a second press of Pay on
+the same cart finds that order.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from mercato.clock import Clock
@@ -99,7 +102,7 @@ class Cart:
 EMPTY = Cart(id="", version=0, country=None, lines=(), gone=0)
 
 
-def start(connection: Connection, clock: Clock, shop: Shop) -> str:
+def start(connection: Connection, clock: Clock, shop: Shop, *, version: int = 0) -> str:
     cart_id = new_id("cart")
     now = clock.now()
     connection.execute(
@@ -107,7 +110,7 @@ def start(connection: Connection, clock: Clock, shop: Shop) -> str:
             id=cart_id,
             shop_id=shop.id,
             status="open",
-            version=0,
+            version=version,
             country=None,
             created_at=now,
             updated_at=now,
@@ -116,14 +119,54 @@ def start(connection: Connection, clock: Clock, shop: Shop) -> str:
     return cart_id
 
 
+@dataclass(frozen=True)
+class Claimed:
+    """An open cart, locked by this transaction for a change: its id and how many lines it
+    had."""
+
+    id: str
+    lines: int
+
+
+_LINES = (
+    sa.select(sa.func.count())
+    .where(cart_lines.c.cart_id == carts.c.id)
+    .correlate(carts)
+    .scalar_subquery()
+)
+_OPEN = sa.update(carts).where(
+    carts.c.id == sa.bindparam("claimed_id"),
+    carts.c.shop_id == sa.bindparam("claimed_shop"),
+    carts.c.status == "open",
+)
+# Built once: making a statement costs more CPU than running it. Values not in the
+# statement (``updated_at``) are passed when it runs.
+_CLAIMS = {
+    True: _OPEN.values(version=carts.c.version + 1).returning(_LINES),
+    False: _OPEN.returning(_LINES),
+}
+
+
+def claim(
+    connection: Connection, clock: Clock, shop: Shop, cart_id: str | None, *, lines: bool = True
+) -> Claimed:
+    """The cart a change applies to: the browser's ``cart_id`` if it is still open, else a
+    new one; locked until the transaction ends. ``lines``: the change is to its lines, so
+    its version goes up. One UPDATE takes the lock and bumps the version; the change then
+    runs, and a refusal raises and rolls both back."""
+    if cart_id is not None:
+        found = connection.execute(
+            _CLAIMS[lines],
+            {"claimed_id": cart_id, "claimed_shop": shop.id, "updated_at": clock.now()},
+        ).first()
+        if found is not None:
+            return Claimed(cart_id, int(found[0]))
+    return Claimed(start(connection, clock, shop, version=1 if lines else 0), 0)
+
+
 def _row(connection: Connection, shop: Shop, cart_id: str, *, lock: bool = False) -> Any:
     query = sa.select(carts).where(carts.c.id == cart_id, carts.c.shop_id == shop.id)
     return connection.execute(query.with_for_update() if lock else query).first()
-
-
-def is_open(connection: Connection, shop: Shop, cart_id: str) -> bool:
-    row = _row(connection, shop, cart_id)
-    return row is not None and row.status == "open"
 
 
 def lock_open(connection: Connection, shop: Shop, cart_id: str) -> Any:
@@ -135,14 +178,6 @@ def lock_open(connection: Connection, shop: Shop, cart_id: str) -> Any:
     return row
 
 
-def _touch(connection: Connection, clock: Clock, cart_id: str) -> None:
-    connection.execute(
-        sa.update(carts)
-        .where(carts.c.id == cart_id)
-        .values(version=carts.c.version + 1, updated_at=clock.now())
-    )
-
-
 def _checked(quantity: int, variant: Variant, name: str) -> None:
     if quantity < 1:
         raise QuantityLimit("Choose a quantity of at least 1.")
@@ -152,64 +187,73 @@ def _checked(quantity: int, variant: Variant, name: str) -> None:
         raise OutOfStock(name, variant.available)
 
 
+def _described(name: str, variant: Variant) -> str:
+    return name if variant.label == "Standard" else f"{name} ({variant.label})"
+
+
+def _upserting(insert: Callable[[sa.Table], Any]) -> Any:
+    adding = insert(cart_lines)
+    return adding.on_conflict_do_update(
+        index_elements=[cart_lines.c.cart_id, cart_lines.c.variant_id],
+        set_={
+            "quantity": cart_lines.c.quantity + adding.excluded.quantity,
+            "unit_amount": adding.excluded.unit_amount,
+        },
+    ).returning(cart_lines.c.quantity)
+
+
+_UPSERTS = {"postgresql": _upserting(postgresql.insert), "sqlite": _upserting(sqlite.insert)}
+"""Add to a variant's line, or make it: one statement per dialect, built once."""
+
+
+def _upsert(
+    connection: Connection, clock: Clock, cart_id: str, variant: Variant, quantity: int
+) -> int:
+    """Add to the line of ``variant`` (made if the cart has none): its new quantity."""
+    added = connection.execute(
+        _UPSERTS[connection.dialect.name],
+        {
+            "id": new_id("cl"),
+            "cart_id": cart_id,
+            "variant_id": variant.id,
+            "quantity": quantity,
+            "unit_amount": variant.price.minor,
+            "created_at": clock.now(),
+        },
+    )
+    return int(added.scalar_one())
+
+
 def add(
     connection: Connection,
     clock: Clock,
     shop: Shop,
-    cart_id: str,
+    cart: Claimed,
     *,
     variant_id: str,
     quantity: int,
 ) -> None:
-    """Add ``quantity`` of a variant (more of it, if the cart has some already)."""
-    lock_open(connection, shop, cart_id)
-    product, variant = catalog.variant_of(connection, shop, variant_id)
-    existing = connection.execute(
-        sa.select(cart_lines).where(
-            cart_lines.c.cart_id == cart_id, cart_lines.c.variant_id == variant_id
-        )
-    ).first()
-    name = product.name if variant.label == "Standard" else f"{product.name} ({variant.label})"
-    total = quantity + (existing.quantity if existing is not None else 0)
+    """Add ``quantity`` of a variant (more of it, if the cart has some already) to a claimed
+    cart. Stock is read in the same statement as the variant, and checked against the
+    line's new quantity."""
     if quantity < 1:
         raise QuantityLimit("Choose a quantity of at least 1.")
-    _checked(total, variant, name)
-    if existing is None:
-        count = connection.execute(
-            sa.select(sa.func.count()).where(cart_lines.c.cart_id == cart_id)
-        ).scalar_one()
-        if count >= MAX_LINES:
-            raise QuantityLimit(f"A cart holds at most {MAX_LINES} different items.")
-        connection.execute(
-            sa.insert(cart_lines).values(
-                id=new_id("cl"),
-                cart_id=cart_id,
-                variant_id=variant_id,
-                quantity=total,
-                unit_amount=variant.price.minor,
-                created_at=clock.now(),
-            )
-        )
-    else:
-        connection.execute(
-            sa.update(cart_lines)
-            .where(cart_lines.c.id == existing.id)
-            .values(quantity=total, unit_amount=variant.price.minor)
-        )
-    _touch(connection, clock, cart_id)
+    name, variant = catalog.on_sale(connection, shop, variant_id)
+    total = _upsert(connection, clock, cart.id, variant, quantity)
+    _checked(total, variant, _described(name, variant))
+    if total == quantity and cart.lines >= MAX_LINES:  # a new line, one too many
+        raise QuantityLimit(f"A cart holds at most {MAX_LINES} different items.")
 
 
 def change(
     connection: Connection,
-    clock: Clock,
     shop: Shop,
     cart_id: str,
     *,
     line_id: str,
     quantity: int,
 ) -> None:
-    """Set a line's quantity; 0 removes it."""
-    lock_open(connection, shop, cart_id)
+    """Set a line of a claimed cart to ``quantity``; 0 removes it."""
     line = connection.execute(
         sa.select(cart_lines).where(cart_lines.c.id == line_id, cart_lines.c.cart_id == cart_id)
     ).first()
@@ -218,21 +262,15 @@ def change(
     if quantity == 0:
         connection.execute(sa.delete(cart_lines).where(cart_lines.c.id == line_id))
     else:
-        product, variant = catalog.variant_of(connection, shop, line.variant_id)
-        _checked(quantity, variant, product.name)
+        name, variant = catalog.on_sale(connection, shop, line.variant_id)
+        _checked(quantity, variant, name)
         connection.execute(
             sa.update(cart_lines).where(cart_lines.c.id == line_id).values(quantity=quantity)
         )
-    _touch(connection, clock, cart_id)
 
 
-def remove(connection: Connection, clock: Clock, shop: Shop, cart_id: str, line_id: str) -> None:
-    change(connection, clock, shop, cart_id, line_id=line_id, quantity=0)
-
-
-def accept_prices(connection: Connection, clock: Clock, shop: Shop, cart_id: str) -> None:
-    """The customer has seen the new prices: the lines take them."""
-    lock_open(connection, shop, cart_id)
+def accept_prices(connection: Connection, shop: Shop, cart_id: str) -> None:
+    """The customer has seen the new prices: the lines of the claimed cart take them."""
     for line in load(connection, shop, cart_id).lines:
         if line.price_changed:
             connection.execute(
@@ -240,17 +278,11 @@ def accept_prices(connection: Connection, clock: Clock, shop: Shop, cart_id: str
                 .where(cart_lines.c.id == line.id)
                 .values(unit_amount=line.price.minor)
             )
-    _touch(connection, clock, cart_id)
 
 
-def ship_to(connection: Connection, clock: Clock, shop: Shop, cart_id: str, country: str) -> None:
-    """Where the cart's estimate of shipping and tax is for."""
-    lock_open(connection, shop, cart_id)
-    connection.execute(
-        sa.update(carts)
-        .where(carts.c.id == cart_id)
-        .values(country=country, updated_at=clock.now())
-    )
+def ship_to(connection: Connection, cart_id: str, country: str) -> None:
+    """Where the claimed cart's estimate of shipping and tax is for."""
+    connection.execute(sa.update(carts).where(carts.c.id == cart_id).values(country=country))
 
 
 def load(connection: Connection, shop: Shop, cart_id: str) -> Cart:

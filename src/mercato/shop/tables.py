@@ -45,6 +45,9 @@ shops = sa.Table(
     sa.Column("currency", sa.String(3), nullable=False),  # lower case, as the gateway's
     sa.Column("prices_include_tax", sa.Boolean, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    # +1 by the database's triggers at every change of what customers see of the catalog
+    # (migration shop_0002): the key of each server process's copy (``showcase.py``).
+    sa.Column("catalog_version", sa.BigInteger, nullable=False, server_default="0"),
 )
 sa.Index("shop_shops_by_merchant", shops.c.merchant_id)
 
