@@ -41,7 +41,8 @@ class RunningDemo:
         command = [
             *(sys.executable, "-m", "mercato", "demo"),
             *("--port", str(free_port()), "--issuer-port", "0", "--acs-port", str(free_port())),
-            *("--bank-port", str(free_port())),
+            *("--bank-port", str(free_port()), "--smtp-port", str(free_port())),
+            *("--http-port", str(free_port())),
         ]
         # Its output goes to a file, never a pipe: a pipe nobody reads until the end fills
         # up after some 64 KB of log lines, and then every thread of the demo that logs

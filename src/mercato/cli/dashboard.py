@@ -1,6 +1,7 @@
 """``mercato dashboard``: the merchant dashboard's users.
 
 mercato dashboard user create --merchant acct_... --email owner@shop.example
+mercato dashboard operator create --email ops@platform.example   (cli/dashboard_operators.py)
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import json
 
 import typer
 
+from mercato.cli import dashboard_operators
 from mercato.cli.context import console, fail, reported, settings_of
 from mercato.clock import clock_for
 from mercato.dashboard import users
@@ -19,6 +21,7 @@ from mercato.settings import Party
 app = typer.Typer(help="The merchant dashboard (/dashboard/) and its users.", no_args_is_help=True)
 user_app = typer.Typer(help="People who sign in to a merchant's dashboard.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
+app.add_typer(dashboard_operators.app, name="operator")
 
 
 @user_app.command("create")

@@ -31,7 +31,7 @@ from mercato.cli.context import console, fail, reported, settings_of
 from mercato.cli.demo_bank import open_demo_bank
 from mercato.cli.worker import background_handlers, housekeeping, payment_duties
 from mercato.clock import SANDBOX_CLOCK_FILE, Clock, SandboxClock
-from mercato.dashboard.users import ensure_demo_user
+from mercato.dashboard.users import ensure_demo_operator, ensure_demo_user
 from mercato.database import migrate
 from mercato.database.engine import engine_for, reading, writing
 from mercato.gateway import merchants
@@ -84,6 +84,7 @@ def demo(
     demo_file = settings.data_dir / "demo.json"
     keys = _demo_keys(settings, demo_file, clock)
     storefront_path, dashboard_login = _seed(settings, clock, keys["merchant_id"])
+    operator_login = _seed_operator(settings, clock)
 
     # The commercial bank serves plain HTTP on loopback: host to host for the platform, and
     # internet banking for the demo merchant, who watches its payouts arrive there.
@@ -122,6 +123,7 @@ def demo(
             storefront_url=f"{served['api_base']}{storefront_path}",
             dashboard_url=f"{served['api_base']}/dashboard/",
             dashboard_login=dashboard_login,
+            operator_login=operator_login,
             mailbox_smtp=f"{host}:{smtp_port}",
             bank_url=settings.bank_url,
             internet_banking_url=f"{settings.bank_url}/banking/",
@@ -186,6 +188,17 @@ def _seed(settings: Settings, clock: Clock, merchant_id: str) -> tuple[str, dict
     finally:
         engine.dispose()
     return storefront_path, {"email": email, "password": password}
+
+
+def _seed_operator(settings: Settings, clock: Clock) -> dict[str, str]:
+    """The demo's operator sign-in, for the dashboard's settlement pages (a password made
+    anew at every start)."""
+    engine = engine_for(settings, Party.PLATFORM)
+    try:
+        email, password = ensure_demo_operator(engine, clock)
+    finally:
+        engine.dispose()
+    return {"email": email, "password": password}
 
 
 def _write_private(path: Path, text: str) -> None:
@@ -269,6 +282,8 @@ def _print(served: dict[str, Any], demo_file: Path) -> None:
     table.add_row("dashboard", served["dashboard_url"])
     login = served["dashboard_login"]
     table.add_row("dashboard sign-in", f"{login['email']} / {login['password']}")
+    operator = served["operator_login"]
+    table.add_row("operator sign-in", f"{operator['email']} / {operator['password']}")
     table.add_row("internet banking", served["internet_banking_url"])
     table.add_row(
         "internet banking sign-in",

@@ -85,16 +85,17 @@ def _show(rows: list[Any]) -> None:
 def reconcile(ctx: typer.Context) -> None:
     """Match the bank's statements to payouts and settlements, payouts to their balance
     transactions, and the clearing reports to captures; list what does not match, and
-    exit 1 if anything does not."""
+    exit 1 if anything does not. The run is kept for the dashboard's reconciliation page."""
     from mercato.cli.sandbox import with_demo_addresses
-    from mercato.settlement import bank_link, reconciliation
+    from mercato.dashboard import reconciling
+    from mercato.settlement import bank_link
 
     settings = with_demo_addresses(settings_of(ctx))
     engine = engine_for(settings, Party.PLATFORM)
     try:
         with reported():
-            found = reconciliation.reconcile(
-                engine, bank_link.link_from(settings), clock_for(settings).now()
+            found = reconciling.run(
+                engine, bank_link.link_from(settings), clock_for(settings), "mercato reconcile"
             )
     finally:
         engine.dispose()

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 
 from mercato.cli.context import fail, reported, settings_of
 from mercato.clock import Clock, clock_for
+from mercato.dashboard import reconciling
 from mercato.database import migrate
 from mercato.database.engine import engine_for
 from mercato.gateway import (
@@ -35,6 +36,7 @@ from mercato.mail.transport import transport_for
 from mercato.outbox import Duty, Handler, Worker
 from mercato.processor import Processor, build_processor
 from mercato.settings import Party, Settings
+from mercato.settlement.bank_link import link_from
 from mercato.settlement.duties import duties as settlement_duties
 from mercato.shop.duties import duties as shop_duties
 
@@ -51,8 +53,10 @@ def housekeeping(engine: Engine, clock: Clock, settings: Settings | None = None)
     Settlement's duties (``settlement.duties``): funds made available, automatic payouts,
     payouts marked paid; with ``settings``, payout files sent to the bank and its returns
     read."""
+    reconcile = [] if settings is None else [reconciling.duty(engine, clock, link_from(settings))]
     return [
         *settlement_duties(engine, clock, settings),
+        *reconcile,  # payouts seen on the bank's statements, for the merchants' payouts pages
         *shop_duties(engine, clock),  # shop orders paid from events, reservations expired
         Duty(
             "idempotency.forget_expired",

@@ -9,13 +9,14 @@ elsewhere, and forms that post only to the dashboard itself.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
@@ -55,11 +56,19 @@ NAVIGATION = (
     ("overview", "Overview", f"{PREFIX}/"),
     ("payments", "Payments", f"{PREFIX}/payments"),
     ("products", "Products", f"{PREFIX}/products"),
+    ("orders", "Orders", f"{PREFIX}/orders"),
     ("payouts", "Payouts", f"{PREFIX}/payouts"),
     ("webhooks", "Webhooks", f"{PREFIX}/webhooks"),
     ("keys", "API keys", f"{PREFIX}/keys"),
     ("mailbox", "Mailbox", f"{PREFIX}/mailbox"),
 )
+SETTLEMENT = f"{PREFIX}/settlement"
+OPERATOR_NAVIGATION = (
+    ("payout-files", "Payout files", f"{SETTLEMENT}/payout-files"),
+    ("clearing-files", "Clearing files", f"{SETTLEMENT}/clearing-files"),
+    ("reconciliation", "Reconciliation", f"{SETTLEMENT}/reconciliation"),
+)
+"""The operator's pages (ADR 0022): under the heading "Settlement", and only theirs."""
 
 
 def engine_of(request: Request) -> Engine:
@@ -91,7 +100,7 @@ def render(
     values.update(
         signed_in=signed_in,
         section=section,
-        navigation=NAVIGATION,
+        navigation=OPERATOR_NAVIGATION if signed_in and signed_in.is_operator else NAVIGATION,
         csrf_token=csrf.for_session(csrf_secret(request), signed_in.session_id)
         if signed_in
         else None,
@@ -112,15 +121,40 @@ def to_sign_in() -> Response:
 
 
 async def signed_in(request: Request) -> SignedIn | None:
-    """Who the request's session cookie belongs to, if it names a session not yet ended."""
-    cookie = request.cookies.get(SESSION_COOKIE, "")
+    """The merchant's user the request's session cookie belongs to, if it names a session
+    not yet ended. An operator is no one here: merchant pages never see them."""
+    return await _session(request, request.cookies.get(SESSION_COOKIE, ""), sessions.find)
+
+
+async def operator_signed_in(request: Request) -> SignedIn | None:
+    """The operator the request's session cookie belongs to (None: not an operator)."""
+    return await _session(request, request.cookies.get(SESSION_COOKIE, ""), sessions.find_operator)
+
+
+async def anyone_signed_in(request: Request, cookie: str | None = None) -> SignedIn | None:
+    """Whoever the cookie (by default the request's) signs in: a merchant's user or an
+    operator. For signing in and out only."""
+    cookie = request.cookies.get(SESSION_COOKIE, "") if cookie is None else cookie
+    found = await _session(request, cookie, sessions.find)
+    return found or await _session(request, cookie, sessions.find_operator)
+
+
+def home_of(who: SignedIn) -> str:
+    return f"{SETTLEMENT}/payout-files" if who.is_operator else f"{PREFIX}/"
+
+
+async def _session(
+    request: Request,
+    cookie: str,
+    find: Callable[[Connection, str, dt.datetime], SignedIn | None],
+) -> SignedIn | None:
     if not cookie:
         return None
     engine, now = engine_of(request), clock(request).now()
 
     def look() -> SignedIn | None:
         with reading(engine) as connection:
-            return sessions.find(connection, cookie, now)
+            return find(connection, cookie, now)
 
     return await run_in_threadpool(look)
 

@@ -1,5 +1,5 @@
-"""The Refund button: the whole of what is left of a payment returned, through the
-gateway's own use case (``gateway.refunds.create``), once.
+"""The Refund button: what is left of a payment (or a part of it, from an order's page)
+returned, through the gateway's own use case (``gateway.refunds.create``), once.
 
 Once, even when the button is pressed twice or the form sent again: the confirmation page
 carries an idempotency key made when it was shown, and the refund claims it exactly as an
@@ -38,11 +38,15 @@ def refund_payment(
     merchant_id: str,
     intent_id: str,
     key: str,
+    amount: int | None = None,
 ) -> Refunded:
-    """Refund what is left of ``intent_id``; raises the gateway's ``ApiError`` when it
-    cannot be (already refunded, not captured, a refund of it still under way)."""
+    """Refund ``amount`` (minor units), or what is left, of ``intent_id``; raises the
+    gateway's ``ApiError`` when it cannot be (already refunded, more than is left, not
+    captured, a refund of it still under way)."""
     caller = Caller(KeyKind.SECRET, merchant_id)
-    params = {"payment_intent": intent_id}
+    params: dict[str, Any] = {"payment_intent": intent_id}
+    if amount is not None:
+        params["amount"] = amount
     claimed = idempotency.claim(
         engine,
         clock,

@@ -1,6 +1,9 @@
 """Server-side sessions: the cookie carries a random id (256 bits); the table keeps its
 SHA-256, the user, and when the session ends (``LIFETIME`` after signing in, whatever
-happens in between). Signing out deletes the row."""
+happens in between). Signing out deletes the row.
+
+``find`` finds only merchants' sessions: every merchant page asks it, so an operator's
+session is no one's there. The operator's pages ask ``find_operator`` (ADR 0022)."""
 
 from __future__ import annotations
 
@@ -13,9 +16,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from mercato.dashboard.tables import sessions, users
+from mercato.dashboard.users import MERCHANT, OPERATOR
 from mercato.gateway.tables import merchants
 
 LIFETIME = dt.timedelta(hours=8)
+OPERATOR_TITLE = "Mercato operations"
 
 
 @dataclass(frozen=True)
@@ -25,9 +30,14 @@ class SignedIn:
     session_id: str  # the cookie's value
     user_id: str
     email: str
-    merchant_id: str
+    merchant_id: str  # "" for an operator
     merchant_name: str
     expires_at: dt.datetime
+    role: str = MERCHANT
+
+    @property
+    def is_operator(self) -> bool:
+        return self.role == OPERATOR
 
 
 def _hash(session_id: str) -> str:
@@ -50,7 +60,16 @@ def open_session(connection: Connection, user_id: str, now: dt.datetime) -> str:
 
 
 def find(connection: Connection, session_id: str, now: dt.datetime) -> SignedIn | None:
-    """The session the cookie names, if it has not ended."""
+    """The merchant's user's session the cookie names, if it has not ended."""
+    return _find(connection, session_id, now, MERCHANT)
+
+
+def find_operator(connection: Connection, session_id: str, now: dt.datetime) -> SignedIn | None:
+    """The operator's session the cookie names, if it has not ended."""
+    return _find(connection, session_id, now, OPERATOR)
+
+
+def _find(connection: Connection, session_id: str, now: dt.datetime, role: str) -> SignedIn | None:
     if not session_id or len(session_id) > 100:
         return None
     row = connection.execute(
@@ -62,11 +81,19 @@ def find(connection: Connection, session_id: str, now: dt.datetime) -> SignedIn 
             merchants.c.name,
         )
         .join(users, users.c.id == sessions.c.user_id)
-        .join(merchants, merchants.c.id == users.c.merchant_id)
-        .where(sessions.c.id_hash == _hash(session_id), sessions.c.expires_at > now)
+        .outerjoin(merchants, merchants.c.id == users.c.merchant_id)
+        .where(
+            sessions.c.id_hash == _hash(session_id),
+            sessions.c.expires_at > now,
+            users.c.role == role,
+        )
     ).first()
     if row is None:
         return None
+    if role == OPERATOR:
+        return SignedIn(
+            session_id, row.user_id, row.email, "", OPERATOR_TITLE, row.expires_at, OPERATOR
+        )
     return SignedIn(session_id, row.user_id, row.email, row.merchant_id, row.name, row.expires_at)
 
 

@@ -18,15 +18,16 @@ from mercato.dashboard.errors import SignInRefused, Throttled
 from mercato.dashboard.pages import (
     PREFIX,
     SESSION_COOKIE,
+    anyone_signed_in,
     clock,
     csrf_secret,
     engine_of,
+    home_of,
     read_form,
     redirect,
     refused,
     render,
     set_session_cookie,
-    signed_in,
     to_sign_in,
 )
 
@@ -55,8 +56,8 @@ def _form(
 
 @router.get("/sign-in")
 async def sign_in_form(request: Request) -> Response:
-    if await signed_in(request) is not None:
-        return redirect(f"{PREFIX}/")
+    if (who := await anyone_signed_in(request)) is not None:
+        return redirect(home_of(who))
     return _form(request)
 
 
@@ -85,14 +86,15 @@ async def sign_in(request: Request) -> Response:
         return _form(
             request, status=401, email=email, problem="That e-mail and password don't match."
         )
-    response = redirect(f"{PREFIX}/")
+    who = await anyone_signed_in(request, session_id)
+    response = redirect(f"{PREFIX}/" if who is None else home_of(who))
     set_session_cookie(response, session_id, sessions.LIFETIME)
     return response
 
 
 @router.post("/sign-out")
 async def sign_out(request: Request) -> Response:
-    who = await signed_in(request)
+    who = await anyone_signed_in(request)
     if who is None:
         return to_sign_in()
     form = await read_form(request)

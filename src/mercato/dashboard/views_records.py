@@ -1,6 +1,5 @@
-"""Read-only pages: products and prices, payouts, and the demo's mailbox.
+"""Read-only pages: payouts, and the demo's mailbox.
 
-GET /dashboard/products
 GET /dashboard/payouts
 GET /dashboard/mailbox
 GET /dashboard/mailbox/{id}/attachments/{n}    an attachment (a receipt's PDF)
@@ -15,34 +14,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from mercato.dashboard import figures
+from mercato.dashboard import figures, settlement_figures
 from mercato.dashboard.pages import HEADERS, clock, engine_of, render, signed_in, to_sign_in
 from mercato.database.engine import reading
 from mercato.mail.mailbox_store import Letter, MailboxStore
 
 router = APIRouter()
-
-
-@router.get("/products")
-async def product_list(request: Request) -> Response:
-    who = await signed_in(request)
-    if who is None:
-        return to_sign_in()
-    engine = engine_of(request)
-
-    def look() -> list[dict[str, Any]]:
-        with reading(engine) as connection:
-            return figures.products_with_prices(connection, who.merchant_id)
-
-    found = await run_in_threadpool(look)
-    return render(
-        request,
-        "products.html",
-        signed_in=who,
-        section="products",
-        title="Products",
-        products=found,
-    )
 
 
 @router.get("/payouts")
@@ -52,13 +29,21 @@ async def payout_list(request: Request) -> Response:
         return to_sign_in()
     engine = engine_of(request)
 
-    def look() -> list[dict[str, Any]]:
+    def look() -> tuple[list[dict[str, Any]], dict[str, Any]]:
         with reading(engine) as connection:
-            return figures.payouts_of(connection, who.merchant_id)
+            own = figures.payouts_of(connection, who.merchant_id)
+            # Only this merchant's payouts are asked after: seen on the bank's statements?
+            return own, settlement_figures.arrivals_of(connection, [p["id"] for p in own])
 
-    found = await run_in_threadpool(look)
+    found, arrivals = await run_in_threadpool(look)
     return render(
-        request, "payouts.html", signed_in=who, section="payouts", title="Payouts", payouts=found
+        request,
+        "payouts.html",
+        signed_in=who,
+        section="payouts",
+        title="Payouts",
+        payouts=found,
+        arrivals=arrivals,
     )
 
 

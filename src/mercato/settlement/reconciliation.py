@@ -49,11 +49,22 @@ class Unmatched:
     reason: str
 
 
+@dataclass(frozen=True)
+class Arrival:
+    """A payout seen leaving the platform's account on a statement of the bank."""
+
+    payout_id: str
+    statement_id: str
+    booked_on: dt.date
+
+
 @dataclass
 class Reconciliation:
     matched: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     unmatched: list[Unmatched] = field(default_factory=list)
     statements: int = 0
+    arrivals: dict[str, Arrival] = field(default_factory=dict)
+    """Each payout matched to a statement's debit, by payout id (its first statement)."""
 
     @property
     def clean(self) -> bool:
@@ -125,6 +136,10 @@ def _statements_against_books(
                     elif named is not None:
                         seen_payouts.add(named.id)
                         found.matched["statement entries to payouts"] += 1
+                        found.arrivals.setdefault(
+                            named.id,
+                            Arrival(named.id, statement.statement_id, entry.booking_date),
+                        )
                     continue
                 owed = (settled.get(remittance) or {}).get("net", {}).get(currency)
                 if owed is None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -171,20 +172,35 @@ def list_product(
         price_id = _price(connection, clock, shop, product_id, spec)
         if index == 0:
             products.update(connection, caller, product_id, {"default_price": price_id}, clock)
-        connection.execute(
-            sa.insert(variants).values(
-                id=new_id("var"),
-                shop_id=shop.id,
-                product_id=product_id,
-                price_id=price_id,
-                size=spec.size,
-                colour=spec.colour,
-                position=index,
-                on_hand=spec.on_hand,
-                reserved=0,
-            )
-        )
+        _shelve(connection, shop, product_id, price_id, spec, position=index)
     return product_id
+
+
+def _shelve(
+    connection: Connection,
+    shop: Shop,
+    product_id: str,
+    price_id: str,
+    spec: VariantSpec,
+    *,
+    position: int,
+) -> str:
+    """The variant in the shop, at its price, with its stock; returns its id."""
+    variant_id = new_id("var")
+    connection.execute(
+        sa.insert(variants).values(
+            id=variant_id,
+            shop_id=shop.id,
+            product_id=product_id,
+            price_id=price_id,
+            size=spec.size,
+            colour=spec.colour,
+            position=position,
+            on_hand=spec.on_hand,
+            reserved=0,
+        )
+    )
+    return variant_id
 
 
 def reprice(
@@ -215,3 +231,151 @@ def restock(connection: Connection, variant_id: str, on_hand: int) -> None:
     """Set what is on the shelf; refused below what checkouts have reserved."""
     if on_hand < 0 or not stock.set_on_hand(connection, variant_id, on_hand):
         raise ShopError("Stock cannot be set below what open checkouts have reserved.")
+
+
+# What the merchant's dashboard does to a listed product (dashboard.stockroom), each step
+# through the gateway's use cases where the gateway holds the fact.
+
+
+def _listed_row(connection: Connection, shop: Shop, product_id: str) -> Any:
+    row = connection.execute(
+        sa.select(shop_products).where(
+            shop_products.c.id == product_id, shop_products.c.shop_id == shop.id
+        )
+    ).first()
+    if row is None:
+        raise NotFound("No such product in this shop.")
+    return row
+
+
+def _variant_row(connection: Connection, shop: Shop, variant_id: str) -> Any:
+    row = connection.execute(
+        sa.select(variants).where(variants.c.id == variant_id, variants.c.shop_id == shop.id)
+    ).first()
+    if row is None:
+        raise NotFound("No such variant in this shop.")
+    return row
+
+
+def _refuse_twin(
+    connection: Connection,
+    product_id: str,
+    size: str | None,
+    colour: str | None,
+    *,
+    other_than: str | None = None,
+) -> None:
+    """Two variants of one product with the same size and colour: the customer could not
+    tell them apart."""
+    query = sa.select(variants.c.id).where(
+        variants.c.product_id == product_id,
+        variants.c.size.is_(None) if size is None else variants.c.size == size,
+        variants.c.colour.is_(None) if colour is None else variants.c.colour == colour,
+    )
+    if other_than is not None:
+        query = query.where(variants.c.id != other_than)
+    if connection.execute(query.limit(1)).first() is not None:
+        label = " / ".join(part for part in (colour, size) if part) or "with no size or colour"
+        raise ShopError(f"This product already has a variant {label}.")
+
+
+def add_variant(
+    connection: Connection, clock: Clock, shop: Shop, product_id: str, spec: VariantSpec
+) -> str:
+    """Another variant of a listed product: a new gateway Price, and its stock."""
+    _listed_row(connection, shop, product_id)
+    _refuse_twin(connection, product_id, spec.size, spec.colour)
+    last = connection.execute(
+        sa.select(sa.func.max(variants.c.position)).where(variants.c.product_id == product_id)
+    ).scalar_one_or_none()
+    price_id = _price(connection, clock, shop, product_id, spec)
+    return _shelve(
+        connection, shop, product_id, price_id, spec, position=0 if last is None else last + 1
+    )
+
+
+def describe(
+    connection: Connection,
+    clock: Clock,
+    shop: Shop,
+    product_id: str,
+    *,
+    name: str,
+    description: str,
+    category_id: str | None,
+) -> None:
+    """A listed product's name and description (the gateway's) and its shelf (the shop's)."""
+    _listed_row(connection, shop, product_id)
+    products.update(
+        connection,
+        acting_for(shop.merchant_id),
+        product_id,
+        {"name": name, "description": description},
+        clock,
+    )
+    connection.execute(
+        sa.update(shop_products)
+        .where(shop_products.c.id == product_id)
+        .values(category_id=category_id)
+    )
+
+
+def put_on_sale(
+    connection: Connection, clock: Clock, shop: Shop, product_id: str, *, on_sale: bool
+) -> None:
+    """Archive a product (the gateway's ``active=false``: the shop stops showing it, carts
+    holding it cannot check out) or bring it back."""
+    _listed_row(connection, shop, product_id)
+    products.update(
+        connection, acting_for(shop.merchant_id), product_id, {"active": on_sale}, clock
+    )
+
+
+def relabel(
+    connection: Connection,
+    clock: Clock,
+    shop: Shop,
+    variant_id: str,
+    *,
+    size: str | None,
+    colour: str | None,
+) -> None:
+    """A variant's size and colour, in the shop and on its current gateway Price."""
+    row = _variant_row(connection, shop, variant_id)
+    if (row.size, row.colour) == (size, colour):
+        return
+    _refuse_twin(connection, row.product_id, size, colour, other_than=variant_id)
+    connection.execute(
+        sa.update(variants).where(variants.c.id == variant_id).values(size=size, colour=colour)
+    )
+    labels = {"size": size, "colour": colour}
+    prices.update(
+        connection,
+        acting_for(shop.merchant_id),
+        row.price_id,
+        {
+            "nickname": " / ".join(v for v in labels.values() if v) or "",
+            "metadata": {k: v or "" for k, v in labels.items()},  # "" unsets, as at Stripe
+        },
+        clock,
+    )
+
+
+def recount(connection: Connection, shop: Shop, variant_id: str, *, was: int, on_hand: int) -> None:
+    """The merchant counted ``on_hand`` units on the shelf, having seen ``was``: refused
+    below what open checkouts have reserved, and if a sale changed the count meanwhile."""
+    _variant_row(connection, shop, variant_id)
+    if on_hand < 0:
+        raise ShopError("Stock cannot be negative.")
+    if stock.recount(connection, variant_id, was=was, on_hand=on_hand):
+        return
+    now = _variant_row(connection, shop, variant_id)
+    if now.on_hand != was:
+        raise ShopError(
+            f"The stock changed while you were editing it ({was} on hand then, {now.on_hand} "
+            "now): nothing was saved. Check the figures and save again."
+        )
+    raise ShopError(
+        f"{now.reserved} are reserved by checkouts under way, so on hand cannot go below "
+        f"{now.reserved}."
+    )

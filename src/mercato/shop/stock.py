@@ -93,3 +93,16 @@ def label(available_units: int) -> str:
     if available_units <= LOW_STOCK:
         return f"Only {available_units} left"
     return "In stock"
+
+
+def recount(connection: Connection, variant_id: str, *, was: int, on_hand: int) -> bool:
+    """The merchant counted the shelf at ``on_hand`` units, having last seen ``was``: it
+    applies only if nothing was sold since (``on_hand`` is still ``was``) and never below
+    what checkouts have reserved. One conditional UPDATE, as every change here: a sale
+    committed between the merchant's look and their count is not silently undone."""
+    done = connection.execute(
+        sa.update(variants)
+        .where(v.id == variant_id, v.on_hand == was, v.reserved <= on_hand)
+        .values(on_hand=on_hand)
+    )
+    return done.rowcount == 1
