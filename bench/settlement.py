@@ -74,11 +74,11 @@ from rich.table import Table
 from mercato.bank import CommercialBank, sandbox
 from mercato.clock import ManualClock
 from mercato.database import migrate
-from mercato.database.engine import create_engine, writing
+from mercato.database.engine import create_engine, reading, writing
 from mercato.gateway import tables as gateway_tables
 from mercato.issuer import books as issuer_books
 from mercato.issuer import clearing as issuer_clearing
-from mercato.ledger import Ledger, transfer
+from mercato.ledger import Ledger, transfer, verify
 from mercato.logs import configure as configure_logs
 from mercato.money import Currency, Money
 from mercato.processor import books as processor_books
@@ -654,7 +654,8 @@ def show_profile(console: Console, stage: Stage, profiler: cProfile.Profile) -> 
 
 
 def checks(w: World, found: dict[str, Any]) -> list[str]:
-    """What went wrong, if anything: every payment booked, available and paid out."""
+    """What went wrong, if anything: every payment booked, available and paid out, and the
+    platform's books balanced (``mercato ledger verify``)."""
     problems = []
     report = found.get("report") or {}
     if report.get("booked") != w.payments or report.get("differences"):
@@ -671,6 +672,10 @@ def checks(w: World, found: dict[str, Any]) -> list[str]:
         paid = connection.exec_driver_sql(
             "SELECT count(*), coalesce(sum(amount), 0), count(file_id) FROM settlement_payouts"
         ).one()
+    with reading(w.platform) as connection:
+        books = verify(connection, "platform")
+    if not books.balanced:
+        problems.append(f"the platform's books do not balance: {books.findings[:3]}")
     if pending:
         problems.append(f"{pending} balance transactions still pending")
     if paid[0] != w.merchants or int(paid[1]) != w.expected_net or paid[2] != w.merchants:

@@ -20,15 +20,9 @@ from sqlalchemy.engine import Engine
 from mercato.clock import Clock
 from mercato.database.engine import reading, writing
 from mercato.ledger import Ledger
-from mercato.logs import get_logger
-from mercato.money import Currency
-from mercato.settlement import bank_accounts, books, payouts, schedule
-from mercato.settlement.errors import SettlementError
-from mercato.settlement.tables import balance_transactions
+from mercato.settlement import bank_accounts, payouts, schedule
+from mercato.settlement.tables import balance_transactions, unpaid_rows
 from mercato.settlement.tables import payouts as payout_rows
-from mercato.settlement.transactions import AVAILABLE
-
-log = get_logger(__name__)
 
 PAGE = 500
 
@@ -44,8 +38,7 @@ def pay_out(engine: Engine, ledger: Ledger, clock: Clock, *, page: int = PAGE) -
             candidates = connection.execute(
                 sa.select(t.merchant_id, t.currency)
                 .where(
-                    t.status == AVAILABLE,
-                    t.payout_id.is_(None),
+                    unpaid_rows,
                     sa.tuple_(t.merchant_id, t.currency) > sa.tuple_(*after),
                 )
                 .group_by(t.merchant_id, t.currency)
@@ -74,31 +67,24 @@ def _pay_one(
         # The merchant's row first: a second worker waits here, then finds today's payout.
         if not schedule.lock(connection, merchant_id, clock.now()).pays_out_on(today):
             return 0
-        if bank_accounts.default_for(connection, merchant_id, currency) is None:
+        destination = bank_accounts.default_for(connection, merchant_id, currency)
+        if destination is None:
             return 0
         if connection.execute(
             sa.select(payout_rows.c.id).where(payout_rows.c.schedule_key == key)
         ).first():
             return 0
-        money = Currency.of(currency.upper())
-        book = ledger.book(connection)
-        books.open_accounts(book, merchant_id, money)
-        available = book.balance(books.merchant_available(merchant_id, money)).posted.minor
+        available = payouts.available_balance(connection, ledger, merchant_id, currency)
         if available <= 0:
             return 0
-        try:
-            payouts.create(
-                connection,
-                merchant_id=merchant_id,
-                amount=available,
-                currency=currency,
-                ledger=ledger,
-                clock=clock,
-                schedule_key=key,
-            )
-        except SettlementError as error:
-            log.warning(
-                "settlement.automatic_payout_skipped", merchant=merchant_id, error=error.code
-            )
-            return 0
+        payouts.issue(
+            connection,
+            merchant_id=merchant_id,
+            amount=available,
+            currency=currency,
+            destination_id=destination.id,
+            ledger=ledger,
+            clock=clock,
+            schedule_key=key,
+        )
     return 1

@@ -18,8 +18,10 @@ Per currency, the platform's own:
 
 The movements, each with a key from the domain:
 
-* a balance transaction becomes available: its net from pending to available (a negative
-  net, a refund, the other way round) (``balance_txn:<id>:available``);
+* balance transactions become available, in batches: per merchant and currency in a batch,
+  the sum of their nets from pending to available (a negative sum, refunds, the other way
+  round) (``balance_batch:<batch id>:<acct>:<CUR>:available``; the batch id is on each of
+  its rows, ``available_batch``: ADR 0019);
 * a payout: available to in transit (``payout:<id>``); paid: in transit to the cash at the
   bank (``payout:<id>:paid``); failed: back to available, from in transit or, if it was
   paid already, from the cash the bank returned (``payout:<id>:failed``); canceled: in
@@ -81,23 +83,24 @@ def open_accounts(book: Book, merchant_id: str, currency: Currency) -> None:
         book.open_account(spec)
 
 
-def make_available(
-    balance_transaction_id: str, merchant_id: str, net: Money
+def made_available(
+    batch_id: str, merchant_id: str, net: Money, count: int
 ) -> NewTransaction | None:
-    """A balance transaction's net from pending to available (None: a net of zero moves
-    nothing)."""
+    """A merchant's part of an availability batch: the sum of the nets of its ``count``
+    balance transactions in one currency from pending to available (None: a sum of zero
+    moves nothing). Keyed by the batch, the merchant and the currency."""
     if net.is_zero:
         return None
     pending = merchant_balance(merchant_id, net.currency)
     available = merchant_available(merchant_id, net.currency)
     debit, credit = (pending, available) if net.is_positive else (available, pending)
     return transfer(
-        f"balance_txn:{balance_transaction_id}:available",
+        f"balance_batch:{batch_id}:{merchant_id}:{net.currency.code}:available",
         debit=debit,
         credit=credit,
         amount=abs(net),
-        description=f"balance transaction {balance_transaction_id} available",
-        metadata={"balance_transaction": balance_transaction_id},
+        description=f"{count} balance transactions available (batch {batch_id})",
+        metadata={"availability_batch": batch_id, "merchant": merchant_id, "count": count},
     )
 
 

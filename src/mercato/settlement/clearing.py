@@ -20,6 +20,7 @@ for whatever is due, as the worker's duty and ``mercato settle run``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -48,6 +49,10 @@ CUTOFF = dt.time(22, 0)
 
 ACQUIRER_ID = "000001"
 STREAM_ROWS = 5_000
+
+# Looked up once per value, not once per row of a file of a million.
+_kind = functools.cache(Kind)
+_currency = functools.cache(Currency.of)
 
 
 class IssuerUnreachable(Exception):
@@ -160,9 +165,9 @@ class Clearing:
             partial = path.with_suffix(".partial")
             with partial.open("w", encoding="utf-8", newline="\n") as out:
                 writer = ClearingFileWriter(out, Header(file_id, ACQUIRER_ID, issuer, day, now))
-                for row in _presented_in(connection, file_id):
+                for row in _presented_in(connection, issuer, file_id):
                     writer.add(
-                        Kind(row.kind), str(row.id), row.rrn, row.amount, Currency.of(row.currency)
+                        _kind(row.kind), str(row.id), row.rrn, row.amount, _currency(row.currency)
                     )
                 trailer = writer.close()
                 out.flush()
@@ -312,24 +317,17 @@ def _file(connection: Connection, file_id: str) -> Any:
     ).first()
 
 
-def _presented_in(connection: Connection, file_id: str) -> Iterator[Any]:
-    """The file's presentments in a stable order, a page at a time (keyset on id)."""
+def _presented_in(connection: Connection, issuer: str, file_id: str) -> Iterator[Any]:
+    """The file's presentments in a stable order (by id), streamed: one query, its rows
+    fetched ``STREAM_ROWS`` at a time from a server-side cursor (pages by keyset would
+    each sort the file's rows again)."""
     p = presentments.c
-    after = None
-    while True:
-        query = (
-            sa.select(p.id, p.kind, p.rrn, p.amount, p.currency)
-            .where(p.clearing_file_id == file_id)
-            .order_by(p.id)
-            .limit(STREAM_ROWS)
-        )
-        if after is not None:
-            query = query.where(p.id > after)
-        rows = connection.execute(query).all()
-        yield from rows
-        if len(rows) < STREAM_ROWS:
-            return
-        after = rows[-1].id
+    yield from connection.execute(
+        sa.select(p.id, p.kind, p.rrn, p.amount, p.currency)
+        .where(p.issuer == issuer, p.clearing_file_id == file_id)
+        .order_by(p.id)
+        .execution_options(yield_per=STREAM_ROWS)
+    )
 
 
 def _account_of(accounts: list[SchemeAccount], owner: str, currency: str) -> str:

@@ -27,7 +27,7 @@ from mercato.ledger import Ledger
 from mercato.money import Currency, Money
 from mercato.settlement import bank_accounts, books, schedule, transactions
 from mercato.settlement.errors import BalanceInsufficient, NoExternalAccount, PayoutNotCancelable
-from mercato.settlement.tables import balance_transactions, payouts
+from mercato.settlement.tables import balance_transactions, payouts, unpaid_rows
 
 PENDING, IN_TRANSIT, PAID, FAILED, CANCELED = (
     "pending",
@@ -67,30 +67,73 @@ def create(
     description: str | None = None,
     metadata: dict[str, Any] | None = None,
     statement_descriptor: str | None = None,
-    schedule_key: str | None = None,
     idempotency_key: str | None = None,
 ) -> Any:
     """A payout of ``amount`` from the available balance to the default bank account of
-    ``currency``; ``schedule_key`` makes it automatic. Returns its row."""
-    now = clock.now()
+    ``currency``. Returns its row."""
     currency = currency.lower()
-    schedule.lock(connection, merchant_id, now)
+    schedule.lock(connection, merchant_id, clock.now())
     destination = bank_accounts.default_for(connection, merchant_id, currency)
     if destination is None:
         raise NoExternalAccount(
             f"You don't have any external accounts in that currency ({currency}).",
             param="currency",
         )
-    money = Currency.of(currency.upper())
-    book = ledger.book(connection)
-    books.open_accounts(book, merchant_id, money)
-    available = book.balance(books.merchant_available(merchant_id, money)).posted.minor
+    available = available_balance(connection, ledger, merchant_id, currency)
     if amount > available:
+        money = Currency.of(currency.upper())
         raise BalanceInsufficient(
             "You have insufficient funds in your Mercato account for this payout "
             f"({Money.of_minor(available, money).format()} available).",
             param="amount",
         )
+    return issue(
+        connection,
+        merchant_id=merchant_id,
+        amount=amount,
+        currency=currency,
+        destination_id=destination.id,
+        ledger=ledger,
+        clock=clock,
+        description=description,
+        metadata=metadata,
+        statement_descriptor=statement_descriptor,
+        idempotency_key=idempotency_key,
+    )
+
+
+def available_balance(
+    connection: Connection, ledger: Ledger, merchant_id: str, currency: str
+) -> int:
+    """The merchant's available balance in ``currency``, in minor units (lock its schedule
+    row first to act on it: ``schedule.lock``)."""
+    money = Currency.of(currency.upper())
+    book = ledger.book(connection)
+    books.open_accounts(book, merchant_id, money)
+    return book.balance(books.merchant_available(merchant_id, money)).posted.minor
+
+
+def issue(
+    connection: Connection,
+    *,
+    merchant_id: str,
+    amount: int,
+    currency: str,
+    destination_id: str,
+    ledger: Ledger,
+    clock: Clock,
+    description: str | None = None,
+    metadata: dict[str, Any] | None = None,
+    statement_descriptor: str | None = None,
+    schedule_key: str | None = None,
+    idempotency_key: str | None = None,
+) -> Any:
+    """The payout itself, once checked: the caller holds the merchant's schedule row
+    (``schedule.lock``) and has found ``amount`` available and the bank account
+    ``destination_id``. ``schedule_key`` makes it automatic. Returns its row."""
+    now = clock.now()
+    currency = currency.lower()
+    money = Currency.of(currency.upper())
     payout_id = new_id("po")
     transaction_id = transactions.record(
         connection,
@@ -114,7 +157,7 @@ def create(
             status=PENDING,
             automatic=schedule_key is not None,
             schedule_key=schedule_key,
-            destination_id=destination.id,
+            destination_id=destination_id,
             description=description or "MERCATO PAYOUT",
             statement_descriptor=statement_descriptor,
             metadata=dict(metadata or {}),
@@ -130,14 +173,11 @@ def create(
         t = balance_transactions.c
         connection.execute(
             sa.update(balance_transactions)
-            .where(
-                t.merchant_id == merchant_id,
-                t.currency == currency,
-                t.status == transactions.AVAILABLE,
-                t.payout_id.is_(None),
-            )
+            .where(t.merchant_id == merchant_id, t.currency == currency, unpaid_rows)
             .values(payout_id=payout_id)
         )
+    book = ledger.book(connection)
+    books.open_accounts(book, merchant_id, money)
     book.post(books.payout(payout_id, merchant_id, Money.of_minor(amount, money)))
     found = row(connection, payout_id)
     announce(connection, found, "payout.created", clock, idempotency_key=idempotency_key)

@@ -47,6 +47,8 @@ balance_transactions = sa.Table(
     sa.Column("description", sa.String(1000), nullable=True),
     sa.Column("payout_id", sa.String(40), nullable=True),  # the automatic payout that paid it
     sa.Column("created_at", UTCDateTime, nullable=False),
+    # the availability batch that made it available (its ledger transaction's key names it)
+    sa.Column("available_batch", sa.String(40), nullable=True),
 )
 sa.Index(
     "settlement_balance_transactions_by_merchant",
@@ -54,17 +56,40 @@ sa.Index(
     balance_transactions.c.id,
 )
 sa.Index(
-    "settlement_balance_transactions_due",
-    balance_transactions.c.status,
-    balance_transactions.c.available_on,
-)
-sa.Index(
     "settlement_balance_transactions_one_per_source",
     balance_transactions.c.source_id,
     balance_transactions.c.type,
     unique=True,
 )
-sa.Index("settlement_balance_transactions_by_payout", balance_transactions.c.payout_id)
+# Partial: the rows not (yet) paid out by an automatic payout are not in it.
+_PAID_OUT = sa.text("payout_id IS NOT NULL")
+sa.Index(
+    "settlement_balance_transactions_by_payout",
+    balance_transactions.c.payout_id,
+    postgresql_where=_PAID_OUT,
+    sqlite_where=_PAID_OUT,
+)
+# The work still to do, whatever the length of the history: what is pending (availability),
+# and what is available and not yet taken by an automatic payout (payouts). Queries use
+# these very predicates, with the values written in: PostgreSQL uses a partial index only
+# when it can prove the query's condition implies the index's, which a bound parameter
+# (``status = $1``, in a prepared statement's generic plan) does not let it do.
+pending_rows = sa.text("status = 'pending'")
+unpaid_rows = sa.text("status = 'available' AND payout_id IS NULL")
+sa.Index(
+    "settlement_balance_transactions_pending",
+    balance_transactions.c.available_on,
+    balance_transactions.c.id,
+    postgresql_where=pending_rows,
+    sqlite_where=pending_rows,
+)
+sa.Index(
+    "settlement_balance_transactions_unpaid",
+    balance_transactions.c.merchant_id,
+    balance_transactions.c.currency,
+    postgresql_where=unpaid_rows,
+    sqlite_where=unpaid_rows,
+)
 
 # Stripe's bank_account, as an external account of a merchant.
 external_accounts = sa.Table(
