@@ -5,6 +5,8 @@ merchants out, on PostgreSQL.
     .venv/bin/python bench/settlement.py --quick         # 2,000 payments, 20 merchants
     .venv/bin/python bench/settlement.py --payments 200000 --merchants 1000
     .venv/bin/python bench/settlement.py --full          # the target: 1,000,000 for 1,000
+    .venv/bin/python bench/settlement.py --full --day     # as two worker processes run a day
+    .venv/bin/python bench/settlement.py --workers 1      # every stage in this one process
     .venv/bin/python bench/settlement.py --profile availability   # cProfile one stage
 
 It makes three fresh PostgreSQL databases (the platform's, the issuing bank's and the
@@ -24,7 +26,10 @@ chunks: nothing of the size of the day passes through this process):
 * the commercial bank: the platform and the issuer as customers with settlement accounts
   (``bank.sandbox.provision``, the issuer's prefunded).
 
-Then it times the real code, one stage after the other, as the worker's duties run them:
+Then it times the real code, one stage after the other, as the worker's duties run them
+(availability and payouts by ``--workers`` processes at once, 2 by default, sharing the
+rows as ``mercato worker`` processes do; with ``--day``, as two workers run a day: the
+clearing in one while the other makes funds available, then the payouts shared):
 
 1. clearing file close: ``Clearing.close`` (the day's presentments into one file on disk);
 2. the issuer's ingest: ``issuer.clearing.ingest`` over the file's lines, called in-process
@@ -51,6 +56,7 @@ import argparse
 import cProfile
 import datetime as dt
 import io
+import multiprocessing
 import os
 import pstats
 import resource
@@ -60,6 +66,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -263,6 +270,7 @@ class InProcessBank:
 
 @dataclass
 class World:
+    platform_url: str
     platform: sa.Engine
     issuer: sa.Engine
     ledger: Ledger
@@ -564,6 +572,7 @@ def world(console: Console, payments: int, merchants: int) -> Iterator[World]:
             bank=InProcessBank(bank, parties),
         )
         yield World(
+            urls[Party.PLATFORM],
             platform,
             issuer,
             ledger,
@@ -576,6 +585,61 @@ def world(console: Console, payments: int, merchants: int) -> Iterator[World]:
             gross,
             net,
         )
+
+
+# The worker processes ----------------------------------------------------------------------
+
+
+STAGE_NAMES = {"availability": "(d) availability", "payouts": "(e) automatic payouts"}
+
+WORKER_DUTIES = ("availability", "payouts")
+"""The stages a worker's duty does, shared by ``--workers`` processes as ``mercato worker``
+processes share them in production (``SKIP LOCKED``: each takes rows, or merchants, that
+no other is holding)."""
+
+
+def _warm_up() -> int:
+    return os.getpid()  # the process is up, and has imported this module (and mercato)
+
+
+def _as_a_worker(duty: str, platform_url: str, now: dt.datetime) -> tuple[int, int]:
+    """One worker process's share of a duty: how many it did, and its peak memory."""
+    configure_logs("WARNING")
+    engine = create_engine(platform_url)
+    try:
+        clock = ManualClock(now)
+        ledger = Ledger(engine, clock, party="platform")
+        if duty == "availability":
+            done = availability.make_available(engine, ledger, clock)
+        else:
+            done = automatic.pay_out(engine, ledger, clock)
+        return done, high_water_mark()
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
+    """``workers`` processes, started and warm before anything is timed (none for one: the
+    duties then run in this process)."""
+    if workers < 2:
+        yield None
+        return
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        pids = {future.result() for future in [pool.submit(_warm_up) for _ in range(workers)]}
+        if len(pids) < workers:  # one was quick enough to take two; make sure all are up
+            for future in [pool.submit(time.sleep, 0.5) for _ in range(workers)]:
+                future.result()
+        yield pool
+
+
+def shared(pool: ProcessPoolExecutor, workers: int, duty: str, w: World) -> tuple[int, int]:
+    """``duty`` run by every worker at once; how many they did, and the largest peak memory."""
+    futures = [
+        pool.submit(_as_a_worker, duty, w.platform_url, w.clock.now()) for _ in range(workers)
+    ]
+    results = [future.result() for future in futures]
+    return sum(done for done, _ in results), max(peak for _, peak in results)
 
 
 # The stages ------------------------------------------------------------------------------
@@ -592,9 +656,16 @@ class Stage:
 
 
 def run_stages(
-    console: Console, w: World, memory: Memory, profile: str | None
+    console: Console,
+    w: World,
+    memory: Memory,
+    *,
+    profile: str | None,
+    pool: ProcessPoolExecutor | None,
+    workers: int,
 ) -> tuple[list[Stage], dict[str, Any]]:
     found: dict[str, Any] = {}
+    worker_peaks: dict[str, int] = {}
 
     def close() -> int:
         found["file"] = w.clearing.close(ISSUER, DAY)
@@ -609,9 +680,15 @@ def run_stages(
         return len(found["report"]["net"])
 
     def make_available() -> int:
+        if pool is not None and profile != "availability":
+            done, worker_peaks["availability"] = shared(pool, workers, "availability", w)
+            return done
         return availability.make_available(w.platform, w.ledger, w.clock)
 
     def pay_out() -> int:
+        if pool is not None and profile != "payouts":
+            done, worker_peaks["payouts"] = shared(pool, workers, "payouts", w)
+            return done
         return automatic.pay_out(w.platform, w.ledger, w.clock)
 
     def write_files() -> int:
@@ -637,11 +714,108 @@ def run_stages(
         else:
             stage.count = work()
         stage.seconds = time.perf_counter() - began
-        stage.peak_rss = memory.sample()
+        stage.peak_rss = max(memory.sample(), worker_peaks.get(stage.key, 0))
         stages.append(stage)
         if profiler is not None:
             show_profile(console, stage, profiler)
     return stages, found
+
+
+@dataclass
+class Span:
+    name: str
+    who: str
+    start: float
+    end: float
+
+
+def run_day(w: World, pool: ProcessPoolExecutor) -> tuple[list[Span], float, dict[str, Any]]:
+    """The stages as two worker processes run a day's duties: one closes, sends and settles
+    the clearing file (a, b, c) while the other makes funds available (d); the first then
+    joins it on what is left; both share the payouts (e), which wait for every fund to be
+    available (a merchant is paid once a day); then the files (f). Returns the spans, the
+    wall time end to end, and what was found."""
+    found: dict[str, Any] = {}
+    spans: list[Span] = []
+    began = time.perf_counter()
+
+    def timed(name: str, who: str, work: Callable[[], Any]) -> Any:
+        start = time.perf_counter() - began
+        result = work()
+        spans.append(Span(name, who, start, time.perf_counter() - began))
+        return result
+
+    def other(duty: str) -> Any:
+        submitted = time.perf_counter() - began
+        future = pool.submit(_as_a_worker, duty, w.platform_url, w.clock.now())
+
+        def collect() -> int:
+            done, peak = future.result()
+            found.setdefault("worker peaks", []).append(peak)
+            spans.append(
+                Span(STAGE_NAMES[duty], "worker 2", submitted, time.perf_counter() - began)
+            )
+            return int(done)
+
+        return collect
+
+    availability_elsewhere = other("availability")
+    found["file"] = timed(
+        "(a) clearing file close", "worker 1", lambda: w.clearing.close(ISSUER, DAY)
+    )
+    found["report"] = timed(
+        "(b) issuer's ingest", "worker 1", lambda: w.clearing.send(found["file"])
+    )
+    timed("(c) interbank settlement", "worker 1", lambda: w.clearing.settle(found["file"]))
+    timed(
+        STAGE_NAMES["availability"],
+        "worker 1",
+        lambda: availability.make_available(w.platform, w.ledger, w.clock),
+    )
+    availability_elsewhere()
+    payouts_elsewhere = other("payouts")
+    timed(
+        STAGE_NAMES["payouts"], "worker 1", lambda: automatic.pay_out(w.platform, w.ledger, w.clock)
+    )
+    payouts_elsewhere()
+    found["files"] = timed(
+        "(f) payout files", "worker 1", lambda: files.write_files(w.platform, w.keyring, w.clock)
+    )
+    return spans, time.perf_counter() - began, found
+
+
+def report_day(
+    console: Console, spans: list[Span], wall: float, w: World, peaks: list[int]
+) -> None:
+    table = Table(
+        title=f"A day's duties by two worker processes: {w.payments:,} payments,"
+        f" {w.merchants:,} merchants",
+        title_justify="left",
+    )
+    for column in ("stage", "worker", "from (s)", "to (s)", "seconds"):
+        table.add_column(column, justify="left" if column in ("stage", "worker") else "right")
+    for span in sorted(spans, key=lambda span: (span.start, span.who)):
+        table.add_row(
+            span.name,
+            span.who,
+            f"{span.start:,.2f}",
+            f"{span.end:,.2f}",
+            f"{span.end - span.start:,.2f}",
+        )
+    mark = "green" if wall * TARGET_PAYMENTS / w.payments <= TARGET_SECONDS else "red"
+    table.add_row("[bold]end to end[/bold]", "", "", "", f"[bold {mark}]{wall:,.2f}[/bold {mark}]")
+    table.add_row(
+        "[bold]target[/bold]",
+        "",
+        "",
+        "",
+        f"[bold]{TARGET_SECONDS:.0f}[/bold] for {TARGET_PAYMENTS:,}",
+    )
+    console.print(table)
+    console.print(
+        f"[dim]Memory: peak resident {megabytes(high_water_mark())} for worker 1 (this process,"
+        f" setup included), {megabytes(max(peaks))} for worker 2.[/dim]"
+    )
 
 
 def show_profile(console: Console, stage: Stage, profiler: cProfile.Profile) -> None:
@@ -754,6 +928,19 @@ def main() -> None:
     parser.add_argument("--payments", type=int, default=None, help="default 20,000")
     parser.add_argument("--merchants", type=int, default=None, help="default 100")
     parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="worker processes sharing availability and payouts, as in production (default 2;"
+        " 1: everything in this process)",
+    )
+    parser.add_argument(
+        "--day",
+        action="store_true",
+        help="run the stages as two worker processes run a day (the clearing in one while the"
+        " other makes funds available, then payouts shared), and time the whole",
+    )
+    parser.add_argument(
         "--profile",
         choices=["close", "ingest", "settle", "availability", "payouts", "files"],
         help="run this stage under cProfile and print where its time goes",
@@ -784,10 +971,22 @@ def main() -> None:
     )
     began = time.monotonic()
     try:
-        with world(console, payments, merchants) as w, Memory() as memory:
+        with (
+            world(console, payments, merchants) as w,
+            worker_pool(options.workers) as pool,
+            Memory() as memory,
+        ):
             baseline = memory.reset()
-            stages, found = run_stages(console, w, memory, options.profile)
-            report(console, stages, w, baseline)
+            if options.day:
+                if pool is None:
+                    raise SystemExit("--day needs --workers 2")
+                spans, wall, found = run_day(w, pool)
+                report_day(console, spans, wall, w, found.get("worker peaks", [0]))
+            else:
+                stages, found = run_stages(
+                    console, w, memory, profile=options.profile, pool=pool, workers=options.workers
+                )
+                report(console, stages, w, baseline)
             for problem in checks(w, found):
                 console.print(f"[red]Check failed: {problem}[/red]")
     except KeyboardInterrupt:
@@ -795,6 +994,13 @@ def main() -> None:
         raise SystemExit(130) from None
     notes = [
         f"Machine: {os.cpu_count()} cores; this process and PostgreSQL share them.",
+        (
+            f"(d) and (e) by {options.workers} worker processes at once (--workers), each on"
+            " its own connection; peak RSS is the largest process's. The other stages run in"
+            " this process, one after the other."
+            if options.workers > 1
+            else "Every stage in this process (--workers 1), one after the other."
+        ),
         postgres_settings(),
         "In-process: the issuer's ingest (no HTTPS hop) and the commercial bank's settle (no"
         " host-to-host HTTP); payout files are written and kept, not sent.",

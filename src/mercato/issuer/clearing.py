@@ -31,6 +31,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
 from mercato.issuer import books, records, tables
@@ -129,12 +130,24 @@ def _kept_report(connection: Connection, file_id: str) -> Report | None:
     return None if found is None else Report.from_json(found)
 
 
+def _rrn_among(connection: Connection, rrns: list[str]) -> sa.ColumnElement[bool]:
+    """``rrn IN (...)`` for a chunk of a file: on PostgreSQL one array parameter
+    (``= ANY($1)``), not thousands of placeholders to build, send and parse for each
+    chunk (a third of an ingest's time before)."""
+    c = tables.authorisations.c
+    if connection.dialect.name == "postgresql":
+        return c.rrn == sa.any_(sa.bindparam("rrns", rrns, type_=postgresql.ARRAY(sa.String)))
+    return c.rrn.in_(rrns)
+
+
 def _authorisations(
     connection: Connection, acquirer_id: str, rrns: list[str]
 ) -> dict[str, Authorisation]:
     c = tables.authorisations.c
     rows = connection.execute(
-        sa.select(tables.authorisations).where(c.acquirer_id == acquirer_id, c.rrn.in_(rrns))
+        sa.select(tables.authorisations).where(
+            c.acquirer_id == acquirer_id, _rrn_among(connection, rrns)
+        )
     ).mappings()
     return {row["rrn"]: records.authorisation_from_row(row) for row in rows}
 
@@ -149,7 +162,7 @@ def _completed(
     rows = connection.execute(
         sa.select(c.rrn, c.currency, c.completed_amount).where(
             c.acquirer_id == acquirer_id,
-            c.rrn.in_(rrns),
+            _rrn_among(connection, rrns),
             c.status == AuthorisationStatus.COMPLETED.value,
             c.account_id.is_not(None),
             c.completed_amount.is_not(None),

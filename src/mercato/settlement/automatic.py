@@ -8,6 +8,9 @@ balance) pays nothing until later funds have brought it back above zero.
 
 Candidates are the merchants with available balance transactions no payout has taken yet,
 read a page at a time, by (merchant, currency); each payout is its own transaction.
+Several workers share the work: each passes over a merchant whose schedule another is
+holding (``SKIP LOCKED``), so a payout run with two workers takes about half as long on
+two cores.
 """
 
 from __future__ import annotations
@@ -45,6 +48,10 @@ def pay_out(engine: Engine, ledger: Ledger, clock: Clock, *, page: int = PAGE) -
                 .order_by(t.merchant_id, t.currency)
                 .limit(page)
             ).all()
+        with writing(engine) as connection:
+            # Made in a short transaction of their own, so that the payouts' transactions
+            # only ever lock existing rows, and can pass over those another worker holds.
+            schedule.make_missing(connection, [m for m, _ in candidates], clock.now())
         for merchant_id, currency in candidates:
             made += _pay_one(
                 engine,
@@ -64,8 +71,11 @@ def _pay_one(
 ) -> int:
     key = f"{merchant_id}:{currency}:{today.isoformat()}"
     with writing(engine) as connection:
-        # The merchant's row first: a second worker waits here, then finds today's payout.
-        if not schedule.lock(connection, merchant_id, clock.now()).pays_out_on(today):
+        # The merchant's row first. A second worker passes over a merchant the first is
+        # paying (so that several workers share the day's payouts instead of queueing for
+        # the same rows); had it waited, it would have found today's payout made.
+        found = schedule.lock(connection, merchant_id, clock.now(), skip_locked=True)
+        if found is None or not found.pays_out_on(today):
             return 0
         destination = bank_accounts.default_for(connection, merchant_id, currency)
         if destination is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, overload
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -96,9 +96,55 @@ def of(connection: Connection, merchant_id: str) -> Schedule:
     return Schedule() if row is None else _from_row(row)
 
 
-def lock(connection: Connection, merchant_id: str, now: dt.datetime) -> Schedule:
+def make_missing(connection: Connection, merchant_ids: list[str], now: dt.datetime) -> None:
+    """The default schedule for each of ``merchant_ids`` that has none yet (one statement)."""
+    if not merchant_ids:
+        return
+    insert = (postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert)(
+        schedules
+    )
+    connection.execute(
+        insert.on_conflict_do_nothing(index_elements=["merchant_id"]),
+        [
+            {
+                "merchant_id": merchant_id,
+                "interval": "daily",
+                "delay_days": DEFAULT_DELAY_DAYS,
+                "updated_at": now,
+            }
+            for merchant_id in sorted(set(merchant_ids))
+        ],
+    )
+
+
+@overload
+def lock(connection: Connection, merchant_id: str, now: dt.datetime) -> Schedule: ...
+
+
+@overload
+def lock(
+    connection: Connection, merchant_id: str, now: dt.datetime, *, skip_locked: bool
+) -> Schedule | None: ...
+
+
+def lock(
+    connection: Connection, merchant_id: str, now: dt.datetime, *, skip_locked: bool = False
+) -> Schedule | None:
     """The merchant's schedule, its row locked until the transaction ends (made with the
-    defaults if the merchant has none yet)."""
+    defaults if the merchant has none yet). With ``skip_locked``, None at once if another
+    transaction holds it (on PostgreSQL; SQLite has one writer at a time anyway)."""
+    locking = sa.select(schedules).where(schedules.c.merchant_id == merchant_id)
+    if skip_locked:
+        # Tried first without the insert: an insert that meets a row another transaction
+        # is making waits for it to end, which is what skipping is to avoid.
+        row = connection.execute(locking.with_for_update(skip_locked=True)).first()
+        if row is not None:
+            return _from_row(row)
+        exists = connection.execute(
+            sa.select(schedules.c.merchant_id).where(schedules.c.merchant_id == merchant_id)
+        ).first()
+        if exists is not None:
+            return None  # another transaction holds it
     insert = (postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert)(
         schedules
     ).values(
@@ -108,9 +154,11 @@ def lock(connection: Connection, merchant_id: str, now: dt.datetime) -> Schedule
         updated_at=now,
     )
     connection.execute(insert.on_conflict_do_nothing(index_elements=["merchant_id"]))
-    row = connection.execute(
-        sa.select(schedules).where(schedules.c.merchant_id == merchant_id).with_for_update()
-    ).one()
+    row = connection.execute(locking.with_for_update(skip_locked=skip_locked)).first()
+    if row is None:
+        if skip_locked:
+            return None  # another transaction made it meanwhile, and holds it
+        raise AssertionError(f"the schedule of {merchant_id} vanished")  # made just above
     return _from_row(row)
 
 

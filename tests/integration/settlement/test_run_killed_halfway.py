@@ -273,3 +273,44 @@ def test_availability_and_payouts_killed_halfway_finish_on_the_next_run_and_pay_
     for merchant_id in nets:
         assert balances(ledger, merchant_id) == (0, 0)
     books_balance(engine)
+
+
+def test_two_workers_at_once_share_the_days_work_and_pay_each_merchant_once(
+    platform: tuple[str, Engine],
+) -> None:
+    """Two worker processes run availability, then automatic payouts, at the same time:
+    each passes over the rows and merchants the other holds, and together they pay each
+    merchant once, for exactly its balance."""
+    url, engine = platform
+    clock = ManualClock(NOW)
+    ledger = Ledger(engine, clock)
+    nets = a_day_of_captures(engine, ledger, clock)
+
+    def both_at_once(stage: str) -> None:
+        workers = [
+            subprocess.Popen(
+                [sys.executable, "-c", CHILD, url, stage, NOW.isoformat(), str(BATCH)],
+                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            )
+            for _ in range(2)
+        ]
+        for worker in workers:
+            assert worker.wait(timeout=120) == 0
+        books_balance(engine)
+
+    both_at_once("availability")
+    assert statuses(engine) == {"available": MERCHANTS * PAYMENTS_EACH}
+    for merchant_id, net in nets.items():
+        assert balances(ledger, merchant_id) == (net, 0)
+    both_at_once("payouts")
+    with reading(engine) as connection:
+        payouts = dict(
+            connection.exec_driver_sql(
+                "SELECT merchant_id, sum(amount) FROM settlement_payouts"
+                " GROUP BY merchant_id HAVING count(*) = 1"
+            ).all()
+        )
+    assert payouts == nets
+    assert automatic.pay_out(engine, ledger, clock) == 0
+    for merchant_id in nets:
+        assert balances(ledger, merchant_id) == (0, 0)
