@@ -97,10 +97,8 @@ class RunningDemo:
             keep_log(f"demo-{self.data_dir.name}", self.output)
         return self.output
 
-    def create_merchant(
-        self, name: str, country: str = "US", currency: str = "usd"
-    ) -> dict[str, str]:
-        """A merchant made with ``mercato merchant create --json``, keys included."""
+    def mercato_json(self, *arguments: str) -> dict[str, str]:
+        """What ``mercato --data-dir <the demo's> <arguments> --json`` printed."""
         result = subprocess.run(
             [
                 sys.executable,
@@ -108,14 +106,7 @@ class RunningDemo:
                 "mercato",
                 "--data-dir",
                 str(self.data_dir),
-                "merchant",
-                "create",
-                "--name",
-                name,
-                "--country",
-                country,
-                "--currency",
-                currency,
+                *arguments,
                 "--json",
             ],
             capture_output=True,
@@ -127,20 +118,17 @@ class RunningDemo:
         made: dict[str, str] = json.loads(result.stdout)
         return made
 
+    def create_merchant(
+        self, name: str, country: str = "US", currency: str = "usd"
+    ) -> dict[str, str]:
+        """A merchant made with ``mercato merchant create --json``, keys included."""
+        return self.mercato_json(
+            *("merchant", "create", "--name", name, "--country", country, "--currency", currency)
+        )
+
     def dashboard_user(self, merchant_id: str, email: str) -> dict[str, str]:
         """A dashboard user made with ``mercato dashboard user create --json``: e-mail and
         the password it was given."""
-        result = subprocess.run(
-            [
-                *(sys.executable, "-m", "mercato", "--data-dir", str(self.data_dir)),
-                *("dashboard", "user", "create", "--merchant", merchant_id, "--email", email),
-                "--json",
-            ],
-            capture_output=True,
-            text=True,
-            env=mercato_env(),
-            timeout=60,
-            check=True,
+        return self.mercato_json(
+            *("dashboard", "user", "create", "--merchant", merchant_id, "--email", email)
         )
-        made: dict[str, str] = json.loads(result.stdout)
-        return made

@@ -35,7 +35,7 @@ from mercato import outbox
 from mercato.clock import Clock
 from mercato.database.engine import engine_for, reading, writing
 from mercato.ids import uuid7
-from mercato.ledger import Ledger
+from mercato.ledger import ExpireHold, Ledger, VoidHold
 from mercato.ledger.errors import BatchRejected, HoldAlreadyResolved
 from mercato.logs import get_logger
 from mercato.money import Money
@@ -379,18 +379,7 @@ class Processor:
     ) -> None:
         """Release an approved authorisation: the hold voided (one ledger call); the issuer
         is owed the 0400."""
-        now = self.clock.now()
-        if not records.change(
-            connection,
-            authorisation_id,
-            now,
-            status_in=[Status.APPROVED],
-            status=Status.CANCELED.value,
-            follow_up=FollowUp.REVERSE.value,
-        ):
-            raise ValueError(f"authorisation {authorisation_id} is not approved")
-        self.ledger.book(connection).post(books.release(charge_id, hold_id))
-        self._schedule(connection, authorisation_id, now)
+        self._release(connection, authorisation_id, books.release(charge_id, hold_id))
 
     def expire(
         self,
@@ -403,6 +392,11 @@ class Processor:
         """An approved authorisation never captured and now past its lifetime: the hold
         released as expired (unless a sweep of the book released it first), and the issuer
         owed the 0400 all the same, so it frees whatever it still holds."""
+        self._release(connection, authorisation_id, books.expiry(charge_id, hold_id))
+
+    def _release(
+        self, connection: Connection, authorisation_id: uuid.UUID, release: VoidHold | ExpireHold
+    ) -> None:
         now = self.clock.now()
         if not records.change(
             connection,
@@ -413,8 +407,8 @@ class Processor:
             follow_up=FollowUp.REVERSE.value,
         ):
             raise ValueError(f"authorisation {authorisation_id} is not approved")
-        with contextlib.suppress(HoldAlreadyResolved):
-            self.ledger.book(connection).post(books.expiry(charge_id, hold_id))
+        with contextlib.suppress(HoldAlreadyResolved):  # an expiry sweep came first
+            self.ledger.book(connection).post(release)
         self._schedule(connection, authorisation_id, now)
 
     def refund(
