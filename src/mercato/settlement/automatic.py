@@ -4,7 +4,8 @@ On each of a merchant's payout days (its schedule; daily by default), everything
 in a currency with a default bank account is paid out, once: the payout carries the key
 ``<merchant>:<currency>:<day>`` in a unique column, so a second run on the same day, in
 this worker or another, makes nothing. A balance at or below zero (a carried negative
-balance) pays nothing until later funds have brought it back above zero.
+balance) pays nothing until later funds have brought it back above zero; nor does a bank
+account marked errored by a payout that came back, until the merchant adds another.
 
 Candidates are the merchants with available balance transactions no payout has taken yet,
 read a page at a time, by (merchant, currency); each payout is its own transaction.
@@ -78,7 +79,9 @@ def _pay_one(
         if found is None or not found.pays_out_on(today):
             return 0
         destination = bank_accounts.default_for(connection, merchant_id, currency)
-        if destination is None:
+        if destination is None or destination.status == "errored":
+            # An account a payout came back from is paid no more, as Stripe does, until
+            # the merchant gives another: the money waits in the available balance.
             return 0
         if connection.execute(
             sa.select(payout_rows.c.id).where(payout_rows.c.schedule_key == key)

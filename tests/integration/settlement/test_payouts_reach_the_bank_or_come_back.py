@@ -195,6 +195,27 @@ def test_a_payout_goes_to_the_bank_in_a_nacha_file_and_a_return_gives_the_money_
     operator = app_client.get(f"/v1/payout_files/{file_id}/download", headers=shop.headers)
     assert operator.status_code == 403  # a merchant's key is not the operator's
 
+    # Nothing more goes to the errored account, day after day: the money waits.
+    settlement.days_pass(1)
+    assert settlement.automatic_payouts() == 0
+    assert settlement.books(merchant_id) == (9680, 0)
+    status, fresh = shop.post(
+        f"/v1/accounts/{merchant_id}/external_accounts",
+        external_account={
+            "object": "bank_account",
+            "country": "US",
+            "currency": "usd",
+            **US_BANK,
+            "account_number": "000987654321",
+        },
+        default_for_currency="true",
+    )
+    assert status == 200, fresh
+    assert fresh["default_for_currency"] is True
+    assert settlement.automatic_payouts() == 1  # to the new account
+    (latest, _) = shop.get("/v1/payouts", limit=2)["data"]
+    assert (latest["amount"], latest["destination"]) == (9680, fresh["id"])
+
 
 def test_automatic_payouts_pay_what_is_available_once_a_day(
     shop: Shop, merchant_id: str, settlement: Settlement
