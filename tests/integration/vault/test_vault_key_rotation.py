@@ -127,12 +127,18 @@ def test_rotation_while_another_thread_stores_and_reveals_cards_loses_nothing(
     # data key seals two cards, so new data keys appear among the ones being re-wrapped.
     busy = Vault(new_ring, clock, data_key_max_cards=2)
     started = threading.Event()
+    rotation_over = threading.Event()
+    turn = threading.Semaphore(0)
     failures: list[BaseException] = []
     stored_meanwhile: dict[CardNumber, StoredCard] = {}
 
     def keep_storing() -> None:
+        # One card, then one more each time the rotation finishes a batch (its turn), so
+        # that the two interleave however busy the machine; the rest once it is over.
         try:
-            for number in numbers(1000, 40):
+            for index, number in enumerate(numbers(1000, 40)):
+                while index and not rotation_over.is_set() and not turn.acquire(timeout=0.05):
+                    pass
                 stored_meanwhile.update(store_each(engine, busy, [number]))
                 with reading(engine) as connection:
                     early = kept[numbers(len(stored_meanwhile) % 40, 1)[0]]
@@ -143,9 +149,9 @@ def test_rotation_while_another_thread_stores_and_reveals_cards_loses_nothing(
             started.set()
 
     def between_batches(_done: int, _total: int) -> None:
-        # Let the storer commit at least one more card before the next batch, so that the
-        # two really interleave on both backends.
+        # Give the storer its turn and wait for its card before the next batch.
         seen = len(stored_meanwhile)
+        turn.release()
         deadline = time.monotonic() + 10
         while len(stored_meanwhile) == seen and storer.is_alive() and time.monotonic() < deadline:
             time.sleep(0.005)
@@ -155,7 +161,10 @@ def test_rotation_while_another_thread_stores_and_reveals_cards_loses_nothing(
     storer = threading.Thread(target=keep_storing)
     storer.start()
     started.wait(timeout=60)
-    report = rotate(engine, new_ring, batch_size=2, clock=clock, progress=between_batches)
+    try:
+        report = rotate(engine, new_ring, batch_size=2, clock=clock, progress=between_batches)
+    finally:
+        rotation_over.set()
     storer.join(timeout=120)
 
     assert not storer.is_alive()
