@@ -17,7 +17,9 @@ import asyncio
 import datetime as dt
 import json
 import os
+import signal
 import socket
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -149,7 +151,13 @@ def demo(
             commercial.processing_duty(),
             *payment_duties(platform, clock, api.state.processor),
         ]
-        stop_worker = outbox.start_in_process(platform, clock, handlers, duties=duties)
+        stopping: list[Callable[[], None]] = []
+
+        def start_worker() -> None:
+            # Once every server answers: the worker's first duties (clearing, files to the
+            # bank, reconciliation) speak to them at once.
+            stopping.append(outbox.start_in_process(platform, clock, handlers, duties=duties))
+
         api.state.timeline = Timeline(
             clock, worker=Worker(platform, clock, handlers), duties=duties
         )
@@ -169,11 +177,13 @@ def demo(
                             if http_port
                             else []
                         ),
-                    ]
+                    ],
+                    when_serving=start_worker,
                 )
             )
         finally:
-            stop_worker()
+            for stop_worker in stopping:
+                stop_worker()
             stop_mailbox()
             platform.dispose()
 
@@ -324,10 +334,30 @@ def _plain_server(app: Any, host: str, port: int, settings: Settings) -> uvicorn
     )
 
 
-async def _serve_together(servers: list[uvicorn.Server]) -> None:
-    """Run the servers until any of them stops (Ctrl-C stops the one that caught it), then
-    stop the rest."""
+async def _serve_together(
+    servers: list[uvicorn.Server], *, when_serving: Callable[[], None] | None = None
+) -> None:
+    """Run the servers until any of them stops, then stop the rest; ``when_serving`` is
+    called once all of them listen. Ctrl-C (or SIGTERM) stops them all together: each
+    uvicorn server would otherwise catch it in turn and raise it again as it ends, and the
+    last one raised would cancel the others halfway through their shutdown."""
     running = [asyncio.create_task(server.serve()) for server in servers]
+    while not all(server.started for server in servers):
+        if any(task.done() for task in running):
+            break
+        await asyncio.sleep(0.05)
+    else:
+
+        def stop_all() -> None:
+            for server in servers:
+                server.force_exit = server.should_exit  # a second Ctrl-C: stop at once
+                server.should_exit = True
+
+        loop = asyncio.get_running_loop()
+        for caught in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(caught, stop_all)
+        if when_serving is not None:
+            when_serving()
     await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
     for server in servers:
         server.should_exit = True
