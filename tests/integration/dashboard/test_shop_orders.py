@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 import pytest
 from dashboard_world import Owner, sign_in, token
@@ -94,7 +95,7 @@ def test_the_owner_refunds_part_of_an_order_then_the_rest_once_each(
     intent_id = re.search(r"pi_\w+", page.text)
     assert intent_id is not None
     refunds = shop.get("/v1/refunds", payment_intent=intent_id.group(0))["data"]
-    assert sorted(r["amount"] for r in refunds) == sorted([1000, int(float(left.group(1)) * 100)])
+    assert sorted(r["amount"] for r in refunds) == sorted([1000, int(Decimal(left.group(1)) * 100)])
 
 
 def test_a_refund_of_more_than_is_left_or_of_no_amount_is_explained_and_refunds_nothing(
